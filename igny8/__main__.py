@@ -1,0 +1,3 @@
+from igny8.cli import app
+
+app()

@@ -1,0 +1,69 @@
+"""The one Settings object. Environment variables (prefix ``IGNY8_``) are read here and nowhere else."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+AgentRole = Literal["architect", "clusterer", "writer", "linker", "optimizer", "social", "video"]
+AGENT_ROLES: tuple[AgentRole, ...] = ("architect", "clusterer", "writer", "linker", "optimizer", "social", "video")
+
+LOCAL_MODEL = "igny8-local/smollm2-135m"
+
+
+class Settings(BaseSettings):
+    """Everything that can be configured. Unset means the embedded default."""
+
+    model_config = SettingsConfigDict(env_prefix="IGNY8_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Field(default=Path(".data"), description="Embedded database, Ray temp files, exports.")
+    database_url: SecretStr | None = Field(
+        default=None, description="postgresql://… of a server with pgvector; unset starts the embedded one."
+    )
+
+    # Models: one LiteLLM model name per agent role; unset roles use default_model.
+    default_model: str = LOCAL_MODEL
+    architect_model: str | None = None
+    clusterer_model: str | None = None
+    writer_model: str | None = None
+    linker_model: str | None = None
+    optimizer_model: str | None = None
+    social_model: str | None = None
+    video_model: str | None = None
+    fallback_models: list[str] = Field(default_factory=list)
+    model_api_key: SecretStr | None = None
+    model_api_base: str | None = None
+    model_timeout_s: float = 120.0
+    model_retries: int = 2
+    local_model_path: Path | None = Field(default=None, description="A GGUF file; unset uses the shipped one.")
+    local_model_context: int = 4096
+    local_model_threads: int = 2
+
+    embedder: Literal["minilm", "fake"] = "minilm"
+    executor: Literal["ray", "inline"] = "inline"
+    ray_address: str | None = None
+    ray_num_cpus: int = 2
+
+    credit_price_usd: float = 0.01
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    def model_for(self, role: AgentRole) -> str:
+        return getattr(self, f"{role}_model") or self.default_model
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,43 @@
+"""LangGraph's PostgreSQL checkpointer and long-term store, on the application database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from langgraph.checkpoint.postgres import PostgresSaver
+from langgraph.store.postgres import PostgresStore
+from psycopg.rows import dict_row
+
+from igny8.llm.embedder import Embedder
+
+
+def _langgraph_connection(url: str) -> psycopg.Connection:
+    # LangGraph's saver needs autocommit and dict rows on a connection of its own.
+    return psycopg.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row)
+
+
+@contextmanager
+def open_checkpointer(url: str) -> Iterator[PostgresSaver]:
+    """A set-up PostgresSaver; graph state survives the process."""
+    with _langgraph_connection(url) as conn:
+        saver = PostgresSaver(conn)  # type: ignore[arg-type]
+        saver.setup()
+        yield saver
+
+
+@contextmanager
+def open_store(url: str, embedder: Embedder | None = None) -> Iterator[PostgresStore]:
+    """The long-term store; with an embedder, items are searchable by meaning (pgvector)."""
+    with _langgraph_connection(url) as conn:
+        index = None
+        if embedder is not None:
+            index = {
+                "dims": embedder.dimension,
+                "embed": lambda texts: embedder.embed(list(texts)).tolist(),
+                "fields": ["text"],
+            }
+        store = PostgresStore(conn, index=index)  # type: ignore[arg-type]
+        store.setup()
+        yield store

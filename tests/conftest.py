@@ -1,0 +1,62 @@
+"""Shared fixtures: a real embedded PostgreSQL for the run, a fresh database per test module, and a
+switch that makes any real model request fail (tests use the scripted fake model)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+for _provider_key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "IGNY8_MODEL_API_KEY", "IGNY8_DATABASE_URL"):
+    os.environ.pop(_provider_key, None)
+
+from igny8.config import Settings  # noqa: E402
+from igny8.llm import gateway  # noqa: E402
+from igny8.llm.embedder import FakeEmbedder  # noqa: E402
+from igny8.memory.database import Database, start_embedded_server  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _forbid_model_requests(request: pytest.FixtureRequest) -> Iterator[None]:
+    gateway.ALLOW_MODEL_REQUESTS = "local_model" in request.keywords
+    yield
+    gateway.ALLOW_MODEL_REQUESTS = False
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def pg_maintenance_url(data_dir: Path) -> str:
+    return start_embedded_server(data_dir)
+
+
+@pytest.fixture(scope="module")
+def database(pg_maintenance_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A fresh database for this test module, every migration applied."""
+    name = "t_" + re.sub(r"[^a-z0-9_]", "_", request.module.__name__.rsplit(".", 1)[-1].lower())[:50]
+    with psycopg.connect(pg_maintenance_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    info = psycopg.conninfo.conninfo_to_dict(pg_maintenance_url)
+    info["dbname"] = name
+    db = Database.at(psycopg.conninfo.make_conninfo(**info), embedded=True)
+    yield db
+    db.close()
+
+
+@pytest.fixture()
+def settings(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, embedder="fake", executor="inline", environment="test")
+
+
+@pytest.fixture()
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
