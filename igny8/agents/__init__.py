@@ -1,0 +1,1 @@
+"""One module per agent role. Each receives its model gateway and tools through its constructor."""

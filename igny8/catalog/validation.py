@@ -1,0 +1,165 @@
+"""The hard constraints of a sector attribute template (SPEC §2), checked one by one.
+
+Every violation is reported, not just the first, so an author (or the architect agent's repair prompt)
+sees everything to fix at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from igny8.catalog.loader import Catalog
+from igny8.domain.catalog import AttributeSpec, SectorTemplate
+from igny8.tools.keyword_expansion import MODIFIER, ExpansionReport, expand_templates, placeholders
+
+LEVEL_LIMITS = {"primary": (2, 3), "secondary": (2, 3), "tertiary": (1, 2)}
+TOTAL_ATTRIBUTES = (5, 8)
+VALUES_PER_ATTRIBUTE = (4, 12)
+KEYWORD_TEMPLATES = (8, 40)
+MAX_VALUE_WORDS = 5
+# Values that cannot carry a landing page of their own.
+THIN_VALUES = {"other", "others", "general", "misc", "miscellaneous", "various", "n/a", "na", "all", "more",
+               "none", "etc", "any", "unknown", "default", "standard", "other options", "near me"}
+BAD_VALUE_CHARS = re.compile(r"[(){}\[\]/\\;:!?*<>|=]")
+MIN_KEPT_SHARE = 0.9  # at most a tenth of a template's expansions may fail the keyword quality rules
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    where: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.problem}"
+
+
+def _value_problems(attribute: AttributeSpec) -> list[str]:
+    problems = []
+    low, high = VALUES_PER_ATTRIBUTE
+    if not low <= len(attribute.values) <= high:
+        problems.append(f"has {len(attribute.values)} values; needs {low}–{high}")
+    seen = Counter(v.strip().lower() for v in attribute.values)
+    problems += [f"value {v!r} appears {n} times" for v, n in seen.items() if n > 1]
+    for value in attribute.values:
+        stripped = value.strip()
+        if stripped.lower() in THIN_VALUES:
+            problems.append(f"value {value!r} is too thin to carry its own landing page")
+        elif len(stripped) < 2 or stripped != value:
+            problems.append(f"value {value!r} is empty, a single letter or has surrounding spaces")
+        elif len(stripped.split()) > MAX_VALUE_WORDS:
+            problems.append(f"value {value!r} is longer than {MAX_VALUE_WORDS} words")
+        elif BAD_VALUE_CHARS.search(stripped):
+            problems.append(f"value {value!r} contains punctuation that does not belong in a search")
+    return problems
+
+
+def _attribute_violations(template: SectorTemplate, where: str) -> list[Violation]:
+    out: list[Violation] = []
+    levels = Counter(a.level for a in template.attributes)
+    for level, (low, high) in LEVEL_LIMITS.items():
+        if not low <= levels[level] <= high:
+            out.append(Violation(where, f"{levels[level]} {level} attributes; needs {low}–{high}"))
+    low, high = TOTAL_ATTRIBUTES
+    if not low <= len(template.attributes) <= high:
+        out.append(Violation(where, f"{len(template.attributes)} attributes; needs {low}–{high}"))
+    slugs = Counter(a.slug for a in template.attributes)
+    out += [Violation(where, f"attribute slug {s!r} is used {n} times") for s, n in slugs.items() if n > 1]
+    if not any(a.level == "primary" and a.kind == "category" for a in template.attributes):
+        out.append(Violation(where, "no primary attribute of kind 'category' (what the business offers)"))
+    owner: dict[str, str] = {}
+    for attribute in template.attributes:
+        out += [Violation(f"{where}: attribute {attribute.slug}", p) for p in _value_problems(attribute)]
+        for value in {v.strip().lower() for v in attribute.values}:
+            if value in owner and owner[value] != attribute.slug:
+                out.append(Violation(where, f"value {value!r} is in both {owner[value]} and {attribute.slug}"))
+            owner.setdefault(value, attribute.slug)
+    return out
+
+
+def _keyword_template_violations(template: SectorTemplate, where: str) -> list[Violation]:
+    out: list[Violation] = []
+    low, high = KEYWORD_TEMPLATES
+    if not low <= len(template.keyword_templates) <= high:
+        out.append(Violation(where, f"{len(template.keyword_templates)} keyword templates; needs {low}–{high}"))
+    attributes = {a.slug: a for a in template.attributes}
+    used: set[str] = set()
+    for number, kt in enumerate(template.keyword_templates, start=1):
+        at = f"{where}: keyword template {number} {kt.pattern!r}"
+        names = placeholders(kt.pattern)
+        slugs = [n for n in names if n != MODIFIER]
+        unknown = sorted({s for s in slugs if s not in attributes})
+        if unknown:
+            out.append(Violation(at, f"names unknown attributes {', '.join(unknown)}"))
+        if not slugs:
+            out.append(Violation(at, "uses no attribute"))
+        distinct = set(slugs)
+        if len(slugs) > 2:
+            out.append(Violation(at, "uses more than two attribute placeholders"))
+        if (MODIFIER in names) != bool(kt.modifiers):
+            out.append(Violation(at, "{modifier} and a modifiers list go together"))
+        if kt.modifiers and not 2 <= len(kt.modifiers) <= 5:
+            out.append(Violation(at, f"has {len(kt.modifiers)} modifiers; needs 2–5"))
+        for slug, allowed in kt.only.items():
+            if slug not in distinct:
+                out.append(Violation(at, f"'only' names {slug!r}, which the pattern does not use"))
+            elif slug in attributes:
+                values = {v.lower() for v in attributes[slug].values}
+                missing = [v for v in allowed if v.lower() not in values]
+                if missing:
+                    out.append(Violation(at, f"'only' lists values not in {slug}: {', '.join(missing)}"))
+        for rule in kt.exclude:
+            for term in rule:
+                slug, _, value = term.partition("=")
+                if slug not in attributes or value.lower() not in {v.lower() for v in attributes[slug].values}:
+                    out.append(Violation(at, f"'exclude' term {term!r} is not attribute=value of this template"))
+        used |= distinct
+    for attribute in template.attributes:
+        if attribute.level != "tertiary" and attribute.slug not in used:
+            out.append(Violation(where, f"{attribute.level} attribute {attribute.slug!r} is in no keyword template"))
+    return out
+
+
+def _expansion_violations(template: SectorTemplate, where: str) -> list[Violation]:
+    report = ExpansionReport()
+    expand_templates(template.keyword_templates, template.attributes, report)
+    total = report.kept + sum(report.dropped.values())
+    if total and report.kept / total < MIN_KEPT_SHARE:
+        details = "; ".join(f"{reason} ×{n} (e.g. {report.examples[reason][0]!r})"
+                            for reason, n in report.dropped.most_common())
+        return [Violation(where, f"only {report.kept} of {total} expanded keywords read as searches: {details}")]
+    return []
+
+
+def validate_template(template: SectorTemplate, catalog: Catalog | None = None) -> list[Violation]:
+    where = template.sector
+    out = _attribute_violations(template, where) + _keyword_template_violations(template, where)
+    if catalog is not None:
+        try:
+            entry = catalog.sector(template.sector)
+            if entry.industry.slug != template.industry:
+                out.append(Violation(where, f"industry {template.industry!r}, but the catalog lists it under "
+                                            f"{entry.industry.slug!r}"))
+        except ValueError as exc:
+            out.append(Violation(where, str(exc)))
+    if not out:
+        out += _expansion_violations(template, where)
+    return out
+
+
+def validate_catalog(catalog: Catalog, template_file_problems: list[str] | None = None) -> list[Violation]:
+    out = [Violation("templates", p) for p in template_file_problems or []]
+    seen: dict[str, str] = {}
+    for industry in catalog.industries:
+        for sector in industry.sectors:
+            if sector.slug in seen:
+                out.append(Violation(f"industry {industry.slug}",
+                                     f"sector slug {sector.slug!r} is also in {seen[sector.slug]}"))
+            seen[sector.slug] = industry.slug
+        authored = sum(1 for s in industry.sectors if s.slug in catalog.templates)
+        if authored < 2:
+            out.append(Violation(f"industry {industry.slug}", f"{authored} authored sector templates; needs at least 2"))
+    for template in catalog.templates.values():
+        out += validate_template(template, catalog)
+    return out

@@ -1,0 +1,1 @@
+"""Pydantic models of the SAG world. No I/O here."""

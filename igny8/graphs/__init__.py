@@ -1,0 +1,1 @@
+"""One LangGraph StateGraph per file."""

@@ -1,0 +1,1 @@
+"""Deterministic capabilities the agents call."""
