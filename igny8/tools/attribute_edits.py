@@ -39,8 +39,12 @@ class ClusterEdit(BaseModel):
 
 
 class ReviewAnswer(BaseModel):
+    """Edits to apply (then the review is shown again), or none to approve. ``approve`` makes the answer a
+    non-empty object: LangGraph reads an empty dict given to ``Command(resume=...)`` as 'no answers'."""
+
     model_config = ConfigDict(extra="forbid")
 
+    approve: bool = False
     attribute_edits: list[AttributeEdit] = Field(default_factory=list, max_length=100)
     cluster_edits: list[ClusterEdit] = Field(default_factory=list, max_length=100)
 

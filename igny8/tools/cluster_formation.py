@@ -124,6 +124,42 @@ def _hub_sections(keywords: list[Keyword]) -> list[str]:
     return sections + ["Frequently Asked Questions"]
 
 
+def _plan_supporting(keywords: list[Keyword], attributes: dict[str, Attribute]) -> list[SupportingPlan]:
+    """One article per search pattern of the cluster (questions and comparisons first), targeting every
+    keyword of that pattern, so three insurers' 'does X cover bridges' make one article, not three."""
+    by_template: dict[str, list[Keyword]] = defaultdict(list)
+    for keyword in keywords:
+        by_template[keyword.template].append(keyword)
+    groups = sorted(by_template.values(),
+                    key=lambda ks: (ks[0].intent != "informational" and " vs " not in f" {ks[0].text} ", -len(ks)))
+    if len(groups) > 1:
+        groups = groups[1:] if groups[0][0].intent != "informational" else groups
+    plans = []
+    for group in groups[:MAX_SUPPORTING]:
+        group = group[:5]
+        lead = _generalise(group, attributes)
+        plans.append(SupportingPlan(title=supporting_title(lead), structure=_supporting_structure(lead),  # type: ignore[arg-type]
+                                    target_keywords=[k.text for k in group]))
+    return plans
+
+
+def _generalise(group: list[Keyword], attributes: dict[str, Attribute]) -> str:
+    """The lead keyword with the value that varies across the group named for all of them:
+    'does cigna cover x' for Cigna, Aetna, Humana → 'does dental insurance cover x'."""
+    lead = group[0]
+    for slug, value in lead.source.items():
+        values = list(dict.fromkeys(k.source.get(slug, value) for k in group))
+        if len(values) > 1 and value.lower() in lead.text:
+            attribute = attributes.get(slug.removesuffix("#2"))
+            if attribute is not None and attribute.kind == "brand":
+                label = attribute.name.lower()
+            else:
+                shown = [v.lower() for v in values[:3]]
+                label = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+            return lead.text.replace(value.lower(), label, 1)
+    return lead.text
+
+
 def _cluster_type(group: _Group, attributes: dict[str, Attribute]) -> ClusterType:
     if group.comparison_of is not None:
         return "comparison"
@@ -304,14 +340,7 @@ def _to_cluster(group: _Group, attributes: dict[str, Attribute], sector_names: d
         slug, n = f"{base}-{n}", n + 1
     used_slugs.add(slug)
     keywords = sorted(group.keywords, key=lambda k: (k.intent == "informational", len(k.text)))
-    supporting_candidates = [k for k in keywords if k.intent == "informational" or " vs " in f" {k.text} "]
-    if len(supporting_candidates) < 2:
-        supporting_candidates = keywords[1:]
-    supporting = [
-        SupportingPlan(title=supporting_title(k.text), structure=_supporting_structure(k.text),  # type: ignore[arg-type]
-                       target_keywords=[k.text])
-        for k in supporting_candidates[:MAX_SUPPORTING]
-    ]
+    supporting = _plan_supporting(keywords, attributes)
     return Cluster(
         slug=slug, name=name, type=cluster_type, sector=group.sector,
         attribute_values=dict(group.values),
