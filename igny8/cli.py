@@ -48,10 +48,7 @@ def doctor(
 
 
 def _register_subcommands() -> None:
-    from igny8 import cli_blueprint  # noqa: F401  (registers its commands on import)
+    from igny8 import cli_blueprint, cli_demo  # noqa: F401  (they register their commands on import)
 
 
-try:
-    _register_subcommands()
-except ImportError:  # pragma: no cover - the blueprint commands land with the SAG engine
-    pass
+_register_subcommands()

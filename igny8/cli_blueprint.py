@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shlex
 import uuid
@@ -41,7 +42,7 @@ def catalog_industries(as_json: bool = typer.Option(False, "--json")) -> None:
     rows = [{"slug": i.slug, "name": i.name, "sectors": len(i.sectors),
              "templates": sum(1 for s in i.sectors if s.slug in catalog.templates)} for i in catalog.industries]
     if as_json:
-        console.print_json(json.dumps(rows))
+        print(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{len(rows)} industries, {catalog.sector_count} sectors")
     for column in ("slug", "name", "sectors", "templates"):
@@ -63,7 +64,7 @@ def catalog_sectors(industry: str | None = typer.Option(None, help="Only this in
     rows = [{"industry": i.slug, "slug": s.slug, "name": s.name, "site_types": s.site_types,
              "template": s.slug in catalog.templates} for i in industries for s in i.sectors]
     if as_json:
-        console.print_json(json.dumps(rows))
+        print(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{len(rows)} sectors")
     for column in ("industry", "slug", "name", "site types", "template"):
@@ -195,14 +196,13 @@ def _print_blueprint_summary(blueprint: Blueprint) -> None:
         console.print(f"  · {note}")
 
 
-def _finish(values: dict[str, Any], activate: bool, as_json: bool, out: Path | None) -> None:
+def _stored(values: dict[str, Any], activate: bool) -> Blueprint:
     settings = get_settings()
     with open_runtime(settings) as runtime, runtime.database.connection() as conn:
         account = local_account(conn)
         site_id, version = values["site_id"], values["version"]
-        blueprint = (activate_blueprint(conn, account_id=account, site_id=site_id, version=version) if activate
-                     else get_blueprint(conn, account_id=account, site_id=site_id, version=version))
-    _emit(blueprint, as_json, out)
+        return (activate_blueprint(conn, account_id=account, site_id=site_id, version=version) if activate
+                else get_blueprint(conn, account_id=account, site_id=site_id, version=version))
 
 
 def _emit(blueprint: Blueprint, as_json: bool, out: Path | None) -> None:
@@ -231,9 +231,19 @@ def blueprint_create(
     out: Path | None = typer.Option(None, help="Also write the blueprint JSON to this file."),
 ) -> None:
     """Design a whole site: attributes, clusters, keywords, taxonomy, pages, links and health."""
+    blueprint = create_blueprint(industry=industry, sectors=sector, site_type=site_type, business=business,
+                                 site=site, name=name, interactive=not yes, activate=activate)
+    _emit(blueprint, as_json, out)
+
+
+def create_blueprint(*, industry: str, sectors: list[str], site_type: str, business: Path | None = None,
+                     site: int | None = None, name: str | None = None, interactive: bool = False,
+                     activate: bool = True) -> Blueprint:
+    """Validate the request, run the site_build graph (asking at the review pauses when interactive) and
+    return the stored blueprint. Errors exit with a message that says what to fix."""
     catalog = load_catalog()
     try:
-        industry_entry, sectors = resolve_sectors(catalog, industry, sector, site_type)
+        industry_entry, resolved = resolve_sectors(catalog, industry, sectors, site_type)
         details = load_business_file(business) if business else BusinessDetails()
     except CatalogError as exc:
         raise fail(str(exc)) from exc
@@ -244,20 +254,19 @@ def blueprint_create(
             with runtime.database.connection() as conn:
                 account = local_account(conn)
             request = BuildRequest(
-                account_id=account, site_id=site, industry=industry_entry.slug, sectors=[s.slug for s in sectors],
-                site_name=name or details.name or " + ".join(s.name for s in sectors), site_type=site_type,
-                business=details.model_dump(mode="json"), auto_approve=yes,
+                account_id=account, site_id=site, industry=industry_entry.slug, sectors=[s.slug for s in resolved],
+                site_name=name or details.name or " + ".join(s.name for s in resolved), site_type=site_type,
+                business=details.model_dump(mode="json"), auto_approve=not interactive,
             )
-            if True:
-                err_console.print(f"build {thread_id}: {industry_entry.name} / {', '.join(s.name for s in sectors)} "
+            err_console.print(f"build {thread_id}: {industry_entry.name} / {', '.join(s.name for s in resolved)} "
                               f"({site_type})")
             context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
             with open_checkpointer(runtime.database.url) as saver:
                 values = _run_build(build_graph(saver), initial_state(request),
-                                    {"configurable": {"thread_id": thread_id}}, context, interactive=not yes)
+                                    {"configurable": {"thread_id": thread_id}}, context, interactive=interactive)
     except (PopulationError, CatalogError, NotFound, DatabaseUnavailable) as exc:
         raise fail(str(exc)) from exc
-    _finish(values, activate, as_json, out)
+    return _stored(values, activate)
 
 
 @blueprint_app.command("resume")
@@ -284,7 +293,7 @@ def blueprint_resume(
             start = None
         values = _run_build(graph, start, config, context, interactive=True) if (snapshot.next or start) \
             else dict(snapshot.values)
-    _finish(values, activate, as_json, out)
+    _emit(_stored(values, activate), as_json, out)
 
 
 def _with_conn(fn: Any) -> Any:
@@ -301,7 +310,7 @@ def blueprint_list(site: int | None = typer.Option(None), as_json: bool = typer.
     """List blueprint versions."""
     rows = _with_conn(lambda conn, account: list_blueprints(conn, account_id=account, site_id=site))
     if as_json:
-        console.print_json(json.dumps([{**r.__dict__, "created_at": r.created_at.isoformat()} for r in rows]))
+        print(json.dumps([{**dataclasses.asdict(r), "created_at": r.created_at.isoformat()} for r in rows], indent=2))
         return
     table = Table(title="Blueprints")
     for column in ("site", "version", "status", "clusters", "keywords", "health", "created"):
