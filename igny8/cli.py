@@ -48,7 +48,7 @@ def doctor(
 
 
 def _register_subcommands() -> None:
-    from igny8 import cli_blueprint, cli_demo  # noqa: F401  (they register their commands on import)
+    from igny8 import cli_blueprint, cli_demo, cli_pipeline  # noqa: F401  (they register their commands)
 
 
 _register_subcommands()

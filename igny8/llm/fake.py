@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -67,13 +68,37 @@ def _count_tokens(text: str) -> int:
     return max(1, len(text.split()))
 
 
+LOREM_MODEL = f"{PROVIDER}/lorem"
+_LOREM = ("clear practical guidance helps readers compare options understand costs plan next steps and ask "
+          "better questions before they decide what suits their needs budget and timeline").split()
+
+
+def lorem_reply(messages: list[dict[str, Any]], max_tokens: int) -> str:
+    """A deterministic stand-in answer derived from the prompt (for runs of the whole pipeline without a model)."""
+    seed = int(hashlib.sha256(json.dumps(messages, sort_keys=True).encode()).hexdigest(), 16)
+    words = [_LOREM[(seed >> (i % 200)) % len(_LOREM)] for i in range(min(max_tokens, 70))]
+    return " ".join(words).capitalize() + "."
+
+
 class FakeProvider(CustomLLM):
+    """``igny8-fake/scripted`` answers from the active ScriptedModel; ``igny8-fake/lorem`` answers anything
+    deterministically after ``latency_s`` (a model with fixed latency, for benchmarks and crash tests)."""
+
+    def __init__(self, latency_s: float = 0.0) -> None:
+        super().__init__()
+        self.latency_s = latency_s
+
     def completion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:
         scripted = _active
-        if scripted is None:
-            raise RuntimeError("the fake model was called outside igny8.llm.fake.override()")
         optional_params = kwargs.get("optional_params") or {}
-        text = scripted.answer(messages, optional_params)
+        if scripted is None and model.endswith("lorem"):
+            if self.latency_s:
+                time.sleep(self.latency_s)
+            text = lorem_reply(messages, int(optional_params.get("max_tokens") or 64))
+        elif scripted is None:
+            raise RuntimeError("the fake model was called outside igny8.llm.fake.override()")
+        else:
+            text = scripted.answer(messages, optional_params)
         prompt_tokens = sum(_count_tokens(str(m.get("content", ""))) for m in messages)
         completion_tokens = _count_tokens(text)
         return ModelResponse(

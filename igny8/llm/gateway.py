@@ -75,7 +75,7 @@ def register_providers(settings: Settings) -> None:
         others = [p for p in litellm.custom_provider_map if p["provider"] not in _OWN_PROVIDERS]
         litellm.custom_provider_map = others + [
             {"provider": local_provider.PROVIDER, "custom_handler": local},
-            {"provider": fake.PROVIDER, "custom_handler": fake.FakeProvider()},
+            {"provider": fake.PROVIDER, "custom_handler": fake.FakeProvider(settings.fake_model_latency_s)},
         ]
         from litellm.utils import custom_llm_setup
 
@@ -173,7 +173,8 @@ class ModelGateway:
             completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
         )
 
-    def _charge(self, role: AgentRole, operation: str, calls: list[Completion], meter: Meter | None) -> None:
+    def charge(self, role: AgentRole, operation: str, calls: list[Completion], meter: Meter | None) -> None:
+        """Record the tokens of ``calls`` as one ledger entry (once per the meter's idempotency key)."""
         if self.database is None or not calls:
             return
         meter = meter or Meter()
@@ -198,12 +199,15 @@ class ModelGateway:
         meter: Meter | None = None,
         max_tokens: int = 512,
         temperature: float | None = None,
+        charge: bool = True,
     ) -> Completion:
+        """A plain completion. ``charge=False`` leaves metering to the caller (one entry for several calls)."""
         params: dict[str, Any] = {"max_tokens": max_tokens}
         if temperature is not None:
             params["temperature"] = temperature
         completion = self._call(role, messages, **params)
-        self._charge(role, operation, [completion], meter)
+        if charge:
+            self.charge(role, operation, [completion], meter)
         return completion
 
     def structured(
@@ -258,7 +262,7 @@ class ModelGateway:
                     },
                 ]
                 continue
-            self._charge(role, operation, calls, meter)
+            self.charge(role, operation, calls, meter)
             return result
         raise ModelOutputError(
             f"the {role} model ({model}) returned an answer for {operation} that does not match "

@@ -1,0 +1,200 @@
+"""The content pipeline (SPEC §3, stages 0–7) driven by the site's active blueprint.
+
+check_blueprint → ideas → tasks → content → images → review_export. Each stage is idempotent in the
+database (natural keys), so a run killed at any point continues where it stopped when started again,
+with no duplicate idea, task, page, image or charge; the graph's checkpoint skips finished stages.
+Fan-out (content, images) goes through the executor: inline or Ray.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from typing_extensions import TypedDict
+
+from igny8.domain.blueprint import Blueprint
+from igny8.memory import content_repo
+from igny8.memory.blueprints import get_blueprint
+from igny8.memory.database import Database
+from igny8.memory.tenancy import get_site
+from igny8.pipeline.briefs import build_brief, ordered_pages
+from igny8.pipeline.review import export_page, review_problems, write_preview
+from igny8.pipeline.work import WorkerSpec
+from igny8.ray_cluster.executor import StageExecutor
+
+STAGES = ("ideas", "tasks", "content", "images", "review")
+
+
+def _merge(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+    return {**left, **right}
+
+
+class PipelineState(TypedDict):
+    site_id: int
+    account_id: int
+    limit: int | None
+    stages: list[str]
+    blueprint_id: int | None
+    counts: Annotated[dict[str, Any], _merge]
+    log: Annotated[list[str], operator.add]
+
+
+@dataclass
+class PipelineContext:
+    database: Database
+    executor: StageExecutor
+    spec: WorkerSpec
+    batch_sizes: dict[str, int]
+    max_in_flight: int
+    progress: Callable[[str, int, int], None] = field(default=lambda stage, done, total: None)
+
+
+class NoActiveBlueprint(LookupError):
+    pass
+
+
+def _blueprint(ctx: PipelineContext, state: PipelineState) -> Blueprint:
+    with ctx.database.connection() as conn:
+        return get_blueprint(conn, account_id=state["account_id"], site_id=state["site_id"])
+
+
+def check_blueprint(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
+    """Stage 0: an active blueprint must exist."""
+    try:
+        blueprint = _blueprint(runtime.context, state)
+    except LookupError as exc:
+        raise NoActiveBlueprint(
+            f"{exc}. Create one with `igny8 blueprint create ... --yes` (it activates the new version)") from exc
+    return {"blueprint_id": blueprint.id, "log": [f"blueprint v{blueprint.version} is active"]}
+
+
+def make_ideas(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
+    """Stage 2: one idea per planned page (hub, supporting, term, commercial) with its priority phase."""
+    ctx = runtime.context
+    if "ideas" not in state["stages"]:
+        return {}
+    blueprint = _blueprint(ctx, state)
+    pages = ordered_pages(blueprint)[: state["limit"] or None]
+    with ctx.database.connection() as conn:
+        cluster_ids = {r["slug"]: r["id"] for r in conn.execute(
+            "SELECT id, slug FROM clusters WHERE blueprint_id = %s", (blueprint.id,)).fetchall()}
+        added = 0
+        for done, page in enumerate(pages, start=1):
+            added += content_repo.insert_idea(
+                conn, site_id=state["site_id"], blueprint_id=blueprint.id, cluster_id=cluster_ids.get(page.cluster or ""),
+                idea_key=page.slug, kind=page.kind, title=page.title, content_type=page.content_type,
+                structure=page.structure, priority_phase=page.priority_phase, target_keywords=page.target_keywords)
+            ctx.progress("ideas", done, len(pages))
+    return {"counts": {"ideas": len(pages), "ideas_added": added}, "log": [f"{added} new ideas"]}
+
+
+def make_tasks(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
+    """Stage 3: a brief per idea (cluster, type, structure, target keywords, outline)."""
+    ctx = runtime.context
+    if "tasks" not in state["stages"]:
+        return {}
+    blueprint = _blueprint(ctx, state)
+    pages = {p.slug: p for p in blueprint.pages}
+    added = 0
+    with ctx.database.connection() as conn:
+        ideas = content_repo.ideas_without_task(conn, blueprint_id=blueprint.id)
+    batch = ctx.batch_sizes.get("tasks", 20)
+    for start in range(0, len(ideas), batch):
+        with ctx.database.connection() as conn:
+            for idea in ideas[start : start + batch]:
+                brief = build_brief(blueprint, pages[idea["idea_key"]])
+                added += content_repo.insert_task(conn, idea_id=idea["id"], site_id=state["site_id"], brief=brief)
+        ctx.progress("tasks", min(start + batch, len(ideas)), len(ideas))
+    return {"counts": {"tasks_added": added}, "log": [f"{added} new tasks"]}
+
+
+def _fan_out(ctx: PipelineContext, stage: str, items: list[int], heavy: bool) -> list[dict[str, Any]]:
+    results = []
+    ctx.progress(stage, 0, len(items))
+    for result in ctx.executor.map(stage, ctx.spec, items, batch_size=ctx.batch_sizes.get(stage, 1), heavy=heavy,
+                                   max_in_flight=ctx.max_in_flight):
+        results.append(result)
+        ctx.progress(stage, len(results), len(items))
+    return results
+
+
+def write_content(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
+    """Stage 4: the writer agent writes each task's page (fanned out)."""
+    ctx = runtime.context
+    if "content" not in state["stages"]:
+        return {}
+    with ctx.database.connection() as conn:
+        pending = content_repo.tasks_without_content(conn, blueprint_id=state["blueprint_id"])
+    results = _fan_out(ctx, "content", pending, heavy=True)
+    written = [r for r in results if not r.get("skipped")]
+    return {"counts": {"pages_written": len(written), "words": sum(r.get("words", 0) for r in written),
+                       "tokens": sum(r.get("tokens", 0) for r in written),
+                       "content_nodes": sorted({r["node"] for r in results})},
+            "log": [f"{len(written)} pages written"]}
+
+
+def make_images(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
+    """Stages 5 and 6: image prompts and images for each page (fanned out)."""
+    ctx = runtime.context
+    if "images" not in state["stages"]:
+        return {}
+    with ctx.database.connection() as conn:
+        pending = content_repo.content_without_images(conn, blueprint_id=state["blueprint_id"])
+    results = _fan_out(ctx, "images", pending, heavy=True)
+    return {"counts": {"images": sum(r["images"] for r in results)}, "log": [f"images for {len(results)} pages"]}
+
+
+def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
+    """Stage 7 (before publishing): auto-approve rules, a publish-ready export per page, the static preview."""
+    ctx = runtime.context
+    if "review" not in state["stages"]:
+        return {}
+    blueprint = _blueprint(ctx, state)
+    titles = {p.slug: p.title for p in blueprint.pages}
+    export_dir = Path(ctx.spec.export_dir)
+    exported, approved = [], 0
+    with ctx.database.connection() as conn:
+        site = get_site(conn, account_id=state["account_id"], site_id=state["site_id"])
+        rows = content_repo.content_of_blueprint(conn, blueprint_id=blueprint.id)
+        written = {r["slug"] for r in rows}
+        for done, row in enumerate(rows, start=1):
+            images = content_repo.images_of(conn, row["id"])
+            problems = review_problems(row, images)
+            status = "approved" if not problems else "review"
+            approved += not problems
+            content_repo.set_content_status(conn, content_id=row["id"], status=status,
+                                            meta_update={"review": problems})
+            row = {**row, "status": status, "meta": {**row["meta"], "review": problems}}
+            related = [{"slug": link.target, "title": titles[link.target]} for link in blueprint.link_map
+                       if link.source == row["slug"] and link.target in written]
+            exported.append(export_page(export_dir, row, images, related))
+            ctx.progress("review", done, len(rows))
+    index = write_preview(export_dir, site.name, exported)
+    return {"counts": {"approved": approved, "in_review": len(rows) - approved, "preview": str(index)},
+            "log": [f"{approved} approved, {len(rows) - approved} need review; preview at {index}"]}
+
+
+builder = StateGraph(PipelineState, context_schema=PipelineContext)
+builder.add_node("check_blueprint", check_blueprint)
+builder.add_node("ideas", make_ideas)
+builder.add_node("tasks", make_tasks)
+builder.add_node("content", write_content)
+builder.add_node("images", make_images)
+builder.add_node("review_export", review_export)
+builder.add_edge(START, "check_blueprint")
+builder.add_edge("check_blueprint", "ideas")
+builder.add_edge("ideas", "tasks")
+builder.add_edge("tasks", "content")
+builder.add_edge("content", "images")
+builder.add_edge("images", "review_export")
+builder.add_edge("review_export", END)
+
+
+def build_graph(checkpointer: Any = None) -> Any:
+    return builder.compile(checkpointer=checkpointer)

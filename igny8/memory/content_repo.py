@@ -1,0 +1,93 @@
+"""Ideas, tasks, content and images of the pipeline. Every insert is idempotent on its natural key, so a
+re-run after a crash adds nothing twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+
+def insert_idea(conn: psycopg.Connection, *, site_id: int, blueprint_id: int, cluster_id: int | None, idea_key: str,
+                kind: str, title: str, content_type: str, structure: str, priority_phase: int,
+                target_keywords: list[str]) -> bool:
+    cur = conn.execute(
+        "INSERT INTO ideas (site_id, blueprint_id, cluster_id, idea_key, kind, title, content_type, structure,"
+        " priority_phase, target_keywords) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (blueprint_id, idea_key) DO NOTHING",
+        (site_id, blueprint_id, cluster_id, idea_key, kind, title, content_type, structure, priority_phase,
+         Jsonb(target_keywords)),
+    )
+    return cur.rowcount == 1
+
+
+def ideas_without_task(conn: psycopg.Connection, *, blueprint_id: int) -> list[dict[str, Any]]:
+    return conn.execute(
+        "SELECT i.* FROM ideas i LEFT JOIN tasks t ON t.idea_id = i.id WHERE i.blueprint_id = %s AND t.id IS NULL"
+        " ORDER BY i.priority_phase, i.id", (blueprint_id,)).fetchall()
+
+
+def insert_task(conn: psycopg.Connection, *, idea_id: int, site_id: int, brief: dict[str, Any]) -> bool:
+    cur = conn.execute("INSERT INTO tasks (idea_id, site_id, brief) VALUES (%s, %s, %s) ON CONFLICT (idea_id) DO NOTHING",
+                       (idea_id, site_id, Jsonb(brief)))
+    return cur.rowcount == 1
+
+
+def tasks_without_content(conn: psycopg.Connection, *, blueprint_id: int) -> list[int]:
+    rows = conn.execute(
+        "SELECT t.id FROM tasks t JOIN ideas i ON i.id = t.idea_id LEFT JOIN content c ON c.task_id = t.id"
+        " WHERE i.blueprint_id = %s AND c.id IS NULL ORDER BY i.priority_phase, i.id", (blueprint_id,)).fetchall()
+    return [r["id"] for r in rows]
+
+
+def get_task(conn: psycopg.Connection, task_id: int) -> dict[str, Any]:
+    row = conn.execute("SELECT * FROM tasks WHERE id = %s", (task_id,)).fetchone()
+    if row is None:
+        raise LookupError(f"task {task_id} not found")
+    return row
+
+
+def insert_content(conn: psycopg.Connection, *, task_id: int, site_id: int, title: str, slug: str, html: str,
+                   meta: dict[str, Any], embedding: Any) -> int | None:
+    row = conn.execute(
+        "INSERT INTO content (task_id, site_id, title, slug, html, meta, embedding) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        " ON CONFLICT (task_id) DO NOTHING RETURNING id",
+        (task_id, site_id, title, slug, html, Jsonb(meta), embedding),
+    ).fetchone()
+    if row is not None:
+        conn.execute("UPDATE tasks SET status = 'written' WHERE id = %s", (task_id,))
+    return int(row["id"]) if row else None
+
+
+def content_without_images(conn: psycopg.Connection, *, blueprint_id: int) -> list[int]:
+    rows = conn.execute(
+        "SELECT c.id FROM content c JOIN tasks t ON t.id = c.task_id JOIN ideas i ON i.id = t.idea_id"
+        " WHERE i.blueprint_id = %s AND NOT EXISTS (SELECT 1 FROM images m WHERE m.content_id = c.id AND m.path IS NOT NULL"
+        " AND m.role = 'featured') ORDER BY c.id", (blueprint_id,)).fetchall()
+    return [r["id"] for r in rows]
+
+
+def content_of_blueprint(conn: psycopg.Connection, *, blueprint_id: int) -> list[dict[str, Any]]:
+    return conn.execute(
+        "SELECT c.*, i.idea_key, i.kind, i.priority_phase FROM content c JOIN tasks t ON t.id = c.task_id"
+        " JOIN ideas i ON i.id = t.idea_id WHERE i.blueprint_id = %s ORDER BY i.priority_phase, c.id",
+        (blueprint_id,)).fetchall()
+
+
+def upsert_image_prompt(conn: psycopg.Connection, *, content_id: int, role: str, prompt: str) -> None:
+    conn.execute("INSERT INTO images (content_id, role, prompt) VALUES (%s, %s, %s) ON CONFLICT (content_id, role)"
+                 " DO NOTHING", (content_id, role, prompt))
+
+
+def images_of(conn: psycopg.Connection, content_id: int) -> list[dict[str, Any]]:
+    return conn.execute("SELECT * FROM images WHERE content_id = %s ORDER BY role", (content_id,)).fetchall()
+
+
+def set_image_path(conn: psycopg.Connection, *, image_id: int, path: str) -> None:
+    conn.execute("UPDATE images SET path = %s WHERE id = %s", (path, image_id))
+
+
+def set_content_status(conn: psycopg.Connection, *, content_id: int, status: str, meta_update: dict[str, Any]) -> None:
+    conn.execute("UPDATE content SET status = %s, meta = meta || %s, updated_at = now() WHERE id = %s",
+                 (status, Jsonb(meta_update), content_id))

@@ -1,0 +1,58 @@
+"""Stage 7 up to publishing: auto-approve rules, the publish-ready export per page and the static preview."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from igny8.tools.content_structures import layout_for
+from igny8.tools.page_render import document, preview_index, write_json
+
+MIN_WORDS = {"post": 180, "page": 120, "product": 80, "taxonomy": 60}
+
+
+def review_problems(row: dict[str, Any], images: list[dict[str, Any]]) -> list[str]:
+    """Why a page cannot be auto-approved; empty means approved."""
+    meta = row["meta"]
+    problems = []
+    needed = MIN_WORDS.get(meta.get("content_type", "post"), 120)
+    if meta.get("word_count", 0) < needed:
+        problems.append(f"{meta.get('word_count', 0)} words; auto-approval needs {needed}")
+    missing = [s.key for s in layout_for(meta["structure"]) if f'<section id="{s.key}">' not in row["html"]]
+    if missing:
+        problems.append(f"sections missing: {', '.join(missing)}")
+    text = re.sub(r"<[^>]+>", " ", row["html"]).lower()
+    keywords = meta.get("target_keywords", [])
+    if keywords and not any(k.lower() in text or k.lower() in row["title"].lower() for k in keywords):
+        problems.append("no target keyword appears in the page")
+    if "{" in text or "}" in text:
+        problems.append("a template placeholder was left in the text")
+    if not any(i["role"] == "featured" and i["path"] for i in images):
+        problems.append("no featured image")
+    return problems
+
+
+def export_page(export_dir: Path, row: dict[str, Any], images: list[dict[str, Any]],
+                related: list[dict[str, str]]) -> dict[str, Any]:
+    pages = export_dir / "pages"
+    featured = next((i["path"] for i in images if i["role"] == "featured" and i["path"]), None)
+    body = row["html"]
+    if featured:
+        rel = f"../images/{Path(featured).name}"
+        body = body.replace("</h1>\n", f'</h1>\n<img class="featured" src="{rel}" alt="">\n', 1)
+    meta = {**row["meta"], "title": row["title"], "slug": row["slug"], "status": row["status"],
+            "images": [{"role": i["role"], "prompt": i["prompt"], "file": Path(i["path"]).name if i["path"] else None}
+                       for i in images]}
+    pages.mkdir(parents=True, exist_ok=True)
+    (pages / f"{row['slug']}.html").write_text(document(row["title"], body, meta, related, "../index.html"),
+                                               encoding="utf-8")
+    write_json(pages / f"{row['slug']}.json", {**meta, "html": row["html"]})
+    return meta
+
+
+def write_preview(export_dir: Path, site_name: str, pages: list[dict[str, Any]]) -> Path:
+    index = export_dir / "index.html"
+    index.write_text(preview_index(site_name, pages), encoding="utf-8")
+    write_json(export_dir / "site.json", {"site": site_name, "pages": pages})
+    return index

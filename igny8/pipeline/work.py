@@ -1,0 +1,114 @@
+"""Per-item work of the fanned-out stages. Each function takes a WorkerSpec (plain data, so it travels to
+Ray workers) and one item id, opens what it needs once per process, and is idempotent."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from igny8.agents.writer import WriterAgent
+from igny8.config import Settings
+from igny8.llm.embedder import Embedder, embedder_for
+from igny8.llm.gateway import Meter, ModelGateway
+from igny8.memory import content_repo
+from igny8.memory.database import Database
+from igny8.tools.image_render import image_prompts, render_image
+from igny8.tools.page_render import article_html
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    settings: dict[str, Any]
+    database_url: str
+    export_dir: str
+    account_id: int
+    site_id: int
+
+
+@dataclass
+class _WorkerRuntime:
+    settings: Settings
+    database: Database
+    gateway: ModelGateway
+    embedder: Embedder
+
+
+_runtimes: dict[tuple[str, str], _WorkerRuntime] = {}
+_lock = threading.Lock()
+
+
+def worker_runtime(spec: WorkerSpec) -> _WorkerRuntime:
+    key = (spec.database_url, json.dumps(spec.settings, sort_keys=True))
+    with _lock:
+        runtime = _runtimes.get(key)
+        if runtime is None:
+            settings = Settings.model_validate(spec.settings)
+            database = Database(url=spec.database_url, embedded=settings.uses_embedded_database)
+            runtime = _WorkerRuntime(settings, database, ModelGateway(settings, database), embedder_for(settings))
+            _runtimes[key] = runtime
+        return runtime
+
+
+def write_content(spec: WorkerSpec, task_id: int) -> dict[str, Any]:
+    """Stage 4 for one task: the writer agent's page, stored once (a rerun finds it and does nothing)."""
+    runtime = worker_runtime(spec)
+    with runtime.database.connection() as conn:
+        task = content_repo.get_task(conn, task_id)
+        exists = conn.execute("SELECT id FROM content WHERE task_id = %s", (task_id,)).fetchone()
+    if exists:
+        return {"task_id": task_id, "content_id": exists["id"], "skipped": True}
+    brief = task["brief"]
+    draft = WriterAgent(runtime.gateway).write_page(
+        brief, meter=Meter(spec.account_id, spec.site_id, f"content_generation:task:{task_id}"))
+    lead = draft.meta_description
+    body = article_html(draft.title, lead, [s.html for s in draft.sections], None)
+    text = re.sub(r"<[^>]+>", " ", body)
+    vector = runtime.embedder.embed([f"{draft.title}. {text[:2000]}"])[0]
+    meta = {
+        "meta_description": draft.meta_description, "word_count": draft.word_count,
+        "sections": [s.key for s in draft.sections], "faq": [{"q": q, "a": a} for q, a in draft.faq],
+        "target_keywords": brief["target_keywords"], "structure": brief["structure"],
+        "content_type": brief["content_type"], "kind": brief["kind"], "priority_phase": brief["priority_phase"],
+        "cluster": brief["cluster"]["slug"] if brief["cluster"] else None,
+        "cluster_name": brief["cluster"]["name"] if brief["cluster"] else None,
+        "cluster_type": brief["cluster"]["type"] if brief["cluster"] else None,
+        "blueprint_version": brief["blueprint_version"],
+        "tokens": sum(c.prompt_tokens + c.completion_tokens for c in draft.calls),
+    }
+    with runtime.database.connection() as conn:
+        content_id = content_repo.insert_content(conn, task_id=task_id, site_id=spec.site_id, title=draft.title,
+                                                 slug=brief["slug"], html=body, meta=meta, embedding=vector)
+    return {"task_id": task_id, "content_id": content_id, "skipped": content_id is None,
+            "words": draft.word_count, "tokens": meta["tokens"]}
+
+
+def make_images(spec: WorkerSpec, content_id: int) -> dict[str, Any]:
+    """Stages 5 and 6 for one page: image prompts, then the images, each stored once."""
+    runtime = worker_runtime(spec)
+    with runtime.database.connection() as conn:
+        row = conn.execute("SELECT id, title, slug, meta, html FROM content WHERE id = %s AND site_id = %s",
+                           (content_id, spec.site_id)).fetchone()
+        if row is None:
+            raise LookupError(f"content {content_id} not found for site {spec.site_id}")
+        heading = re.search(r"<h2>(.*?)</h2>", row["html"])
+        for role, prompt in image_prompts(row["title"], row["meta"].get("cluster_name"),
+                                          heading.group(1) if heading else None).items():
+            content_repo.upsert_image_prompt(conn, content_id=content_id, role=role, prompt=prompt)
+        images = content_repo.images_of(conn, content_id)
+    made = 0
+    for image in images:
+        if image["path"] and Path(image["path"]).exists():
+            continue
+        target = Path(spec.export_dir) / "images" / f"{row['slug']}-{image['role']}"
+        path = render_image(image["prompt"], row["title"], target, runtime.settings.image_model)
+        with runtime.database.connection() as conn:
+            content_repo.set_image_path(conn, image_id=image["id"], path=str(path))
+        made += 1
+    return {"content_id": content_id, "images": made}
+
+
+STAGE_WORK = {"content": write_content, "images": make_images}

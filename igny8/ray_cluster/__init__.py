@@ -1,0 +1,1 @@
+"""Ray execution: fan-out of pipeline stages, resource routing, cluster configuration."""

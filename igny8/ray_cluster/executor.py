@@ -1,0 +1,124 @@
+"""Fan a stage's items out in batches: inline in this process, or as Ray tasks on a local or remote cluster.
+
+The same work functions run either way. Model-heavy stages ask Ray for the custom resource
+``igny8_model`` (GPU worker nodes advertise it; a local Ray gives the head node one per CPU), and the number
+of batches in flight is capped by the model provider's concurrency limit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from igny8.config import Settings
+from igny8.pipeline.work import STAGE_WORK, WorkerSpec
+
+MODEL_RESOURCE = "igny8_model"
+log = logging.getLogger(__name__)
+
+
+def run_batch(stage: str, spec: WorkerSpec, items: list[int]) -> list[dict[str, Any]]:
+    work = STAGE_WORK[stage]
+    results = []
+    for item in items:
+        result = work(spec, item)
+        result["node"] = _node_id()
+        results.append(result)
+    return results
+
+
+def _node_id() -> str:
+    try:
+        import ray
+
+        if ray.is_initialized():
+            return ray.get_runtime_context().get_node_id()
+    except Exception:  # noqa: BLE001 - outside Ray there is no node to name
+        pass
+    return "inline"
+
+
+def chunks(items: list[int], size: int) -> list[list[int]]:
+    size = max(1, size)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class StageExecutor(Protocol):
+    def map(self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool,
+            max_in_flight: int) -> Iterator[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineExecutor:
+    name = "inline"
+
+    def map(self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool,
+            max_in_flight: int) -> Iterator[dict[str, Any]]:
+        for batch in chunks(items, batch_size):
+            yield from run_batch(stage, spec, batch)
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class RayExecutor:
+    address: str | None
+    num_cpus: int
+    temp_dir: str | None = None
+    started_here: bool = False
+    name: str = "ray"
+
+    def __post_init__(self) -> None:
+        import ray
+
+        if not ray.is_initialized():
+            if self.address:
+                ray.init(address=self.address, log_to_driver=False)
+            else:
+                ray.init(num_cpus=self.num_cpus, resources={MODEL_RESOURCE: self.num_cpus}, include_dashboard=False,
+                         log_to_driver=False, _temp_dir=self.temp_dir)
+            self.started_here = True
+        self._remote = ray.remote(run_batch)
+
+    def map(self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool,
+            max_in_flight: int) -> Iterator[dict[str, Any]]:
+        import ray
+
+        options: dict[str, Any] = {"num_cpus": 1, "max_retries": 2}
+        if heavy:
+            options["resources"] = {MODEL_RESOURCE: 1}
+        remote = self._remote.options(**options)
+        pending: list[Any] = []
+        queue = chunks(items, batch_size)
+        while queue or pending:
+            while queue and len(pending) < max(1, max_in_flight):
+                pending.append(remote.remote(stage, spec, queue.pop(0)))
+            done, pending = ray.wait(pending, num_returns=1)
+            for result in ray.get(done[0]):
+                yield result
+
+    def close(self) -> None:
+        import ray
+
+        if self.started_here and ray.is_initialized():
+            ray.shutdown()
+
+
+def executor_for(settings: Settings) -> StageExecutor:
+    if settings.executor == "ray":
+        temp = settings.data_dir / "ray"
+        temp.mkdir(parents=True, exist_ok=True)
+        return RayExecutor(address=settings.ray_address, num_cpus=settings.ray_num_cpus, temp_dir=str(temp))
+    return InlineExecutor()
+
+
+def provider_limit(settings: Settings, model: str) -> int:
+    provider = model.split("/", 1)[0] if "/" in model else "openai"
+    return settings.provider_concurrency.get(provider, settings.default_provider_concurrency)
+
+
+ProgressCallback = Callable[[str, int, int], None]

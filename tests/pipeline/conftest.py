@@ -1,0 +1,39 @@
+from collections.abc import Iterator
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from igny8.catalog.loader import load_catalog
+from igny8.config import Settings
+from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_graph, initial_state
+from igny8.llm.embedder import FakeEmbedder
+from igny8.llm.gateway import ModelGateway
+from igny8.memory.blueprints import activate_blueprint
+from igny8.memory.database import Database
+from igny8.memory.tenancy import create_account
+from igny8.runtime import Runtime
+
+
+@pytest.fixture()
+def lorem_settings(data_dir, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+    return Settings(data_dir=tmp_path, embedder="fake", default_model="igny8-fake/lorem", environment="test")
+
+
+@pytest.fixture()
+def runtime(lorem_settings: Settings, database: Database) -> Iterator[Runtime]:
+    yield Runtime(lorem_settings, database, ModelGateway(lorem_settings, database), FakeEmbedder(), load_catalog())
+
+
+@pytest.fixture()
+def active_site(runtime: Runtime) -> tuple[int, int]:
+    """(account id, site id) of a dental site with an active blueprint."""
+    with runtime.database.connection() as conn:
+        account = create_account(conn, name="pipeline tenant")
+    request = BuildRequest(account_id=account, site_id=None, site_name="Bright Smile", industry="healthcare-medical",
+                           sectors=["dental-clinics"], site_type="local_service", business={}, auto_approve=True)
+    context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
+    values = build_graph(InMemorySaver()).invoke(initial_state(request), {"configurable": {"thread_id": "p"}},
+                                                 context=context)
+    with runtime.database.connection() as conn:
+        activate_blueprint(conn, account_id=account, site_id=values["site_id"], version=values["version"])
+    return account, values["site_id"]
