@@ -27,6 +27,7 @@ class WrittenSection:
     kind: str
     html: str
     words: int
+    text: str = ""
 
 
 @dataclass
@@ -42,13 +43,22 @@ class PageDraft:
         return sum(s.words for s in self.sections)
 
 
+_META_TALK = re.compile(r"(?i)\b(here is|here's|you are asked|sample of the text|as an ai|this paragraph|"
+                        r"the web page|this web page|word count|i will|i'm going to|i'm here to help|assistant|"
+                        r"i can help|happy to help)\b")
+
+
 def clean_model_text(text: str) -> str:
-    """Plain prose from a model answer: no markdown, no role echoes, collapsed whitespace."""
+    """Plain prose from a model answer: no markdown, no talk about the task itself, collapsed whitespace."""
     text = re.sub(r"```.*?```", " ", text, flags=re.DOTALL)
     text = re.sub(r"(?m)^\s*(#+|[-*•]|\d+\.)\s*", "", text)
-    text = re.sub(r"[*_`#>]+", "", text)
-    text = re.sub(r"(?i)^(sure|certainly|here is|here's)[^.:]*[.:]\s*", "", text.strip())
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"[*_`#>\"“”]+", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    kept = [s for s in sentences if s and not _META_TALK.search(s)]
+    if kept and not re.search(r"[.!?]$", kept[-1]):
+        kept = kept[:-1] or kept  # drop a sentence cut off by the token limit
+    return " ".join(kept).strip()
 
 
 def _words(text: str) -> int:
@@ -65,9 +75,12 @@ class WriterAgent:
 
     def _prose(self, brief: dict[str, Any], heading: str, calls: list[Completion], meter: Meter | None) -> str:
         keywords = ", ".join(brief["target_keywords"][:3]) or brief["title"]
-        prompt = (f"Write one paragraph of 60 to 90 words for the section \"{heading}\" of a web page titled "
-                  f"\"{brief['title']}\". Naturally mention: {keywords}. Plain text, no headings, no lists.")
-        answer = self.gateway.complete("writer", [{"role": "user", "content": prompt}], operation="content_generation",
+        messages = [
+            {"role": "system", "content": "You are a website copywriter. Reply with the paragraph only."},
+            {"role": "user", "content": f"Page: {brief['title']}. Section: {heading}. Write 60 to 90 words for "
+                                        f"readers, mentioning {keywords}."},
+        ]
+        answer = self.gateway.complete("writer", messages, operation="content_generation",
                                        meter=meter, max_tokens=PROSE_TOKENS, temperature=0.7, charge=False)
         calls.append(answer)
         return clean_model_text(answer.text)
@@ -80,12 +93,14 @@ class WriterAgent:
         return (values or related)[:6]
 
     def _section(self, spec: SectionSpec, brief: dict[str, Any], calls: list[Completion],
-                 meter: Meter | None) -> tuple[str, list[tuple[str, str]]]:
+                 meter: Meter | None) -> tuple[str, list[tuple[str, str]], str]:
         topic = brief.get("topic") or brief["title"]
         heading = spec.heading.format(topic=topic)
         faq: list[tuple[str, str]] = []
+        prose = ""
         if spec.kind == "prose":
-            body = f"<p>{html.escape(self._prose(brief, heading, calls, meter))}</p>"
+            prose = self._prose(brief, heading, calls, meter)
+            body = f"<p>{html.escape(prose)}</p>"
         elif spec.kind == "faq":
             questions = brief.get("questions") or [f"What should I know about {topic.lower()}?"]
             parts = []
@@ -111,19 +126,18 @@ class WriterAgent:
         else:
             items = self._list_items(spec, brief)
             body = "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
-        return f"<section id=\"{spec.key}\">\n<h2>{html.escape(heading)}</h2>\n{body}\n</section>", faq
+        return f"<section id=\"{spec.key}\">\n<h2>{html.escape(heading)}</h2>\n{body}\n</section>", faq, prose
 
     def write_page(self, brief: dict[str, Any], *, meter: Meter | None = None) -> PageDraft:
         calls: list[Completion] = []
         sections: list[WrittenSection] = []
         faq: list[tuple[str, str]] = []
         for spec in layout_for(brief["structure"]):
-            section_html, section_faq = self._section(spec, brief, calls, meter)
+            section_html, section_faq, prose = self._section(spec, brief, calls, meter)
             faq += section_faq
-            text = re.sub(r"<[^>]+>", " ", section_html)
-            sections.append(WrittenSection(spec.key, spec.heading, spec.kind, section_html, _words(text)))
-        first = next((s for s in sections if s.kind == "prose"), None)
-        summary = re.sub(r"<[^>]+>", "", first.html).split("\n", 2)[-1] if first else brief["title"]
-        meta = clean_model_text(summary)[:155].rsplit(" ", 1)[0] if summary else brief["title"]
+            text = html.unescape(re.sub(r"<[^>]+>", " ", section_html))
+            sections.append(WrittenSection(spec.key, spec.heading, spec.kind, section_html, _words(text), prose))
+        summary = next((s.text for s in sections if s.text), "") or brief["title"]
+        meta = summary if len(summary) <= 155 else summary[:155].rsplit(" ", 1)[0]
         self.gateway.charge("writer", "content_generation", calls, meter)
         return PageDraft(title=brief["title"], meta_description=meta, sections=sections, faq=faq, calls=calls)

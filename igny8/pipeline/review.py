@@ -10,6 +10,19 @@ from igny8.tools.content_structures import layout_for
 from igny8.tools.page_render import document, preview_index, write_json
 
 MIN_WORDS = {"post": 180, "page": 120, "product": 80, "taxonomy": 60}
+MIN_ON_TOPIC_SHARE = 0.6
+_STOP = {"what", "with", "your", "that", "this", "from", "best", "guide", "complete", "know", "need", "more",
+         "options", "costs", "choose", "right", "which", "about", "than", "does", "have"}
+
+
+def on_topic_share(title: str, keywords: list[str], html_text: str) -> float:
+    """Share of written paragraphs that mention a word of the page's topic (off-topic model prose fails)."""
+    topic = {w for w in re.findall(r"[a-z]{4,}", " ".join([title, *keywords]).lower()) if w not in _STOP}
+    paragraphs = [re.sub(r"<[^>]+>", " ", p).lower() for p in re.findall(r"<p>(.*?)</p>", html_text, re.DOTALL)]
+    paragraphs = [p for p in paragraphs if len(p.split()) >= 8]
+    if not paragraphs or not topic:
+        return 1.0
+    return sum(1 for p in paragraphs if any(w in p for w in topic)) / len(paragraphs)
 
 
 def review_problems(row: dict[str, Any], images: list[dict[str, Any]]) -> list[str]:
@@ -26,6 +39,9 @@ def review_problems(row: dict[str, Any], images: list[dict[str, Any]]) -> list[s
     keywords = meta.get("target_keywords", [])
     if keywords and not any(k.lower() in text or k.lower() in row["title"].lower() for k in keywords):
         problems.append("no target keyword appears in the page")
+    share = on_topic_share(row["title"], keywords, row["html"])
+    if share < MIN_ON_TOPIC_SHARE:
+        problems.append(f"only {share:.0%} of paragraphs are about the page's topic")
     if "{" in text or "}" in text:
         problems.append("a template placeholder was left in the text")
     if not any(i["role"] == "featured" and i["path"] for i in images):

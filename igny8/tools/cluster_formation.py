@@ -102,11 +102,11 @@ def _supporting_structure(text: str) -> str:
     return "article"
 
 
-def supporting_title(text: str) -> str:
+def supporting_title(text: str, structure: str | None = None) -> str:
     title = _title(text)
     if _QUESTION.match(text):
         return title + "?"
-    structure = _supporting_structure(text)
+    structure = structure or _supporting_structure(text)
     if structure == "comparison":
         return f"{title}: Which Is Right for You?"
     if structure == "listicle":
@@ -138,7 +138,8 @@ def _plan_supporting(keywords: list[Keyword], attributes: dict[str, Attribute]) 
     for group in groups[:MAX_SUPPORTING]:
         group = group[:5]
         lead = _generalise(group, attributes)
-        plans.append(SupportingPlan(title=supporting_title(lead), structure=_supporting_structure(lead),  # type: ignore[arg-type]
+        structure = _supporting_structure(group[0].text)
+        plans.append(SupportingPlan(title=supporting_title(lead, structure), structure=structure,  # type: ignore[arg-type]
                                     target_keywords=[k.text for k in group]))
     return plans
 
