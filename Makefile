@@ -24,7 +24,7 @@ test: install
 	$(PY) -m pytest
 
 bench: install
-	for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
+	cd bench && for b in bench_*.py; do ../$(PY) $$b || exit 1; done
 
 lint: install
 	$(VENV)/bin/ruff check igny8 tests bench

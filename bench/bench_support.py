@@ -1,0 +1,36 @@
+"""Shared set-up for the benchmarks: a throw-away embedded database with a site and an active blueprint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langgraph.checkpoint.memory import InMemorySaver
+
+from igny8.catalog.loader import load_catalog
+from igny8.config import Settings
+from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_graph, initial_state
+from igny8.llm.embedder import FakeEmbedder
+from igny8.llm.gateway import ModelGateway
+from igny8.memory.blueprints import activate_blueprint
+from igny8.memory.database import Database
+from igny8.memory.tenancy import create_account
+from igny8.runtime import Runtime
+
+
+def bench_runtime(data_dir: Path, **settings: object) -> Runtime:
+    config = Settings(data_dir=data_dir, embedder="fake", default_model="igny8-fake/lorem", **settings)  # type: ignore[arg-type]
+    database = Database.open(config)
+    return Runtime(config, database, ModelGateway(config, database), FakeEmbedder(), load_catalog())
+
+
+def site_with_blueprint(runtime: Runtime, sector: str = "dental-clinics") -> tuple[int, int]:
+    with runtime.database.connection() as conn:
+        account = create_account(conn, name="bench")
+    request = BuildRequest(account_id=account, site_id=None, site_name="bench", industry="healthcare-medical",
+                           sectors=[sector], site_type="local_service", business={}, auto_approve=True)
+    context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
+    values = build_graph(InMemorySaver()).invoke(initial_state(request), {"configurable": {"thread_id": "bench"}},
+                                                 context=context)
+    with runtime.database.connection() as conn:
+        activate_blueprint(conn, account_id=account, site_id=values["site_id"], version=values["version"])
+    return account, values["site_id"]
