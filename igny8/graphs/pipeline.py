@@ -23,12 +23,15 @@ from igny8.memory import content_repo
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.database import Database
 from igny8.memory.tenancy import get_site
+from igny8.llm.gateway import ModelGateway
 from igny8.pipeline.briefs import build_brief, ordered_pages
+from igny8.pipeline.enhance import enhance_site
+from igny8.pipeline.linking import link_site
 from igny8.pipeline.review import export_page, review_problems, write_preview
 from igny8.pipeline.work import WorkerSpec
 from igny8.ray_cluster.executor import StageExecutor
 
-STAGES = ("ideas", "tasks", "content", "images", "review")
+STAGES = ("ideas", "tasks", "content", "links", "schema", "images", "review")
 
 
 def _merge(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
@@ -52,6 +55,7 @@ class PipelineContext:
     spec: WorkerSpec
     batch_sizes: dict[str, int]
     max_in_flight: int
+    gateway: ModelGateway | None = None
     progress: Callable[[str, int, int], None] = field(default=lambda stage, done, total: None)
 
 
@@ -139,6 +143,30 @@ def write_content(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
             "log": [f"{len(written)} pages written"]}
 
 
+def place_links(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
+    """Stage 4.5: internal links (never blocks: a page whose linking fails is published without new links)."""
+    ctx = runtime.context
+    if "links" not in state["stages"]:
+        return {}
+    blueprint = _blueprint(ctx, state)
+    result = link_site(ctx.database, ctx.gateway, account_id=state["account_id"], site_id=state["site_id"],
+                       blueprint=blueprint, progress=ctx.progress)
+    return {"counts": {"links_added": result.links_added, "links_bridged": result.bridged,
+                       "orphans_rescued": result.rescued, "link_failures": len(result.failures)},
+            "log": [f"{result.links_added} internal links placed ({result.bridged} with a bridging sentence)"]}
+
+
+def add_schema(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
+    """Stage 4.6: JSON-LD blocks and the on-page SERP elements."""
+    ctx = runtime.context
+    if "schema" not in state["stages"]:
+        return {}
+    result = enhance_site(ctx.database, account_id=state["account_id"], site_id=state["site_id"],
+                          blueprint=_blueprint(ctx, state), progress=ctx.progress)
+    return {"counts": {"schema_blocks": result.blocks, "schema_invalid": len(result.invalid)},
+            "log": [f"{result.blocks} JSON-LD blocks on {result.pages} pages, {len(result.invalid)} invalid"]}
+
+
 def make_images(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stages 5 and 6: image prompts and images for each page (fanned out)."""
     ctx = runtime.context
@@ -185,13 +213,17 @@ builder.add_node("check_blueprint", check_blueprint)
 builder.add_node("ideas", make_ideas)
 builder.add_node("tasks", make_tasks)
 builder.add_node("content", write_content)
+builder.add_node("links", place_links)
+builder.add_node("schema", add_schema)
 builder.add_node("images", make_images)
 builder.add_node("review_export", review_export)
 builder.add_edge(START, "check_blueprint")
 builder.add_edge("check_blueprint", "ideas")
 builder.add_edge("ideas", "tasks")
 builder.add_edge("tasks", "content")
-builder.add_edge("content", "images")
+builder.add_edge("content", "links")
+builder.add_edge("links", "schema")
+builder.add_edge("schema", "images")
 builder.add_edge("images", "review_export")
 builder.add_edge("review_export", END)
 

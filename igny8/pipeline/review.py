@@ -53,7 +53,7 @@ def export_page(export_dir: Path, row: dict[str, Any], images: list[dict[str, An
                 related: list[dict[str, str]]) -> dict[str, Any]:
     pages = export_dir / "pages"
     featured = next((i["path"] for i in images if i["role"] == "featured" and i["path"]), None)
-    body = row["html"]
+    body = re.sub(r'href="/([^/"?#]+)/"', r'href="\1.html"', row["html"])  # site links → preview files
     if featured:
         rel = f"../images/{Path(featured).name}"
         body = body.replace("</h1>\n", f'</h1>\n<img class="featured" src="{rel}" alt="">\n', 1)

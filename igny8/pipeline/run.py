@@ -73,7 +73,8 @@ def run_pipeline(runtime: Runtime, *, account_id: int, site_id: int, limit: int 
     executor = executor_for(settings)
     context = PipelineContext(database=runtime.database, executor=executor, spec=spec,
                               batch_sizes=settings.batch_sizes,
-                              max_in_flight=provider_limit(settings, settings.model_for("writer")), progress=progress)
+                              max_in_flight=provider_limit(settings, settings.model_for("writer")), progress=progress,
+                              gateway=runtime.gateway)
     config = {"configurable": {"thread_id": f"pipeline-run-{run_id}"}}
     started = time.perf_counter()
     try:

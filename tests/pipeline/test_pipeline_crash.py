@@ -31,8 +31,9 @@ def _counts(url: str, site: int) -> dict:
             " (SELECT count(*) FROM tasks WHERE site_id = %(s)s),"
             " (SELECT count(*) FROM content WHERE site_id = %(s)s),"
             " (SELECT count(*) FROM images m JOIN content c ON c.id = m.content_id WHERE c.site_id = %(s)s),"
-            " (SELECT count(*) FROM credit_ledger WHERE site_id = %(s)s),"
-            " (SELECT count(DISTINCT idempotency_key) FROM credit_ledger WHERE site_id = %(s)s)", {"s": site}).fetchone()
+            " (SELECT count(*) FROM credit_ledger WHERE site_id = %(s)s AND operation = 'content_generation'),"
+            " (SELECT count(DISTINCT idempotency_key) FROM credit_ledger WHERE site_id = %(s)s"
+            "  AND operation = 'content_generation')", {"s": site}).fetchone()
     return dict(zip(("ideas", "tasks", "content", "images", "charges", "charge_keys"), row, strict=True))
 
 

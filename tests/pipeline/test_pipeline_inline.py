@@ -16,7 +16,8 @@ def _counts(runtime: Runtime, site: int) -> dict:
             " (SELECT count(*) FROM tasks WHERE site_id = %(s)s) AS tasks,"
             " (SELECT count(*) FROM content WHERE site_id = %(s)s) AS content,"
             " (SELECT count(*) FROM images m JOIN content c ON c.id = m.content_id WHERE c.site_id = %(s)s) AS images,"
-            " (SELECT count(*) FROM credit_ledger WHERE site_id = %(s)s) AS charges", {"s": site}).fetchone()
+            " (SELECT count(*) FROM credit_ledger WHERE site_id = %(s)s AND operation = 'content_generation')"
+            " AS charges", {"s": site}).fetchone()
 
 
 def test_pages_carry_their_structure_keywords_and_place(runtime: Runtime, active_site: tuple[int, int]) -> None:

@@ -1,0 +1,98 @@
+"""Stage 4.6 and retroactive enhancement: JSON-LD and the on-page SERP elements for stored pages.
+
+Re-running replaces what an earlier run placed (the elements and the one ``data-igny8`` script block),
+so already-published pages can be enhanced again after the rules or the page change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from igny8.domain.blueprint import Blueprint
+from igny8.memory.database import Database
+from igny8.memory.tenancy import get_site
+from igny8.tools.json_ld import script_tag, validate_json_ld
+from igny8.tools.schema_builders import PageFacts, SiteFacts, build_json_ld, faq_from_html, steps_from_html
+from igny8.tools.serp_elements import build_elements, place_elements
+
+_SCRIPT = re.compile(r'<script type="application/ld\+json" data-igny8="schema">.*?</script>\n?', re.DOTALL)
+
+
+@dataclass
+class EnhanceResult:
+    pages: int = 0
+    blocks: int = 0
+    invalid: list[str] = field(default_factory=list)
+    warnings: int = 0
+    elements: dict[str, int] = field(default_factory=dict)
+
+
+def site_facts(database: Database, account_id: int, site_id: int, blueprint: Blueprint) -> SiteFacts:
+    with database.connection() as conn:
+        site = get_site(conn, account_id=account_id, site_id=site_id)
+    business = blueprint.business
+    return SiteFacts(name=str(business.get("name") or site.name), url=site.url or "", site_type=blueprint.site_type)
+
+
+def _page_facts(row: dict[str, Any], blueprint: Blueprint, written: dict[str, str]) -> PageFacts:
+    plan = {p.slug: p for p in blueprint.pages}
+    page = plan.get(row["slug"])
+    meta = row["meta"]
+    crumbs = [("Home", "home")]
+    if page and page.cluster and page.kind != "hub":
+        hub = next((p for p in blueprint.pages if p.kind == "hub" and p.cluster == page.cluster), None)
+        if hub and hub.slug in written:
+            crumbs.append((hub.title, hub.slug))
+    if row["slug"] != "home":
+        crumbs.append((row["title"], row["slug"]))
+    listed = [(written[link.target], link.target) for link in blueprint.link_map
+              if link.source == row["slug"] and link.target in written
+              and link.link_type in {"hub_to_supporting", "hub_to_term"}]
+    images = meta.get("images") or []
+    featured = next((i.get("url") for i in images if i.get("role") == "featured" and i.get("url")), None)
+    return PageFacts(
+        slug=row["slug"], title=row["title"], description=meta.get("meta_description", ""),
+        structure=meta["structure"], kind=meta.get("kind", ""), published=row["created_at"].date().isoformat(),
+        modified=row["updated_at"].date().isoformat(), image=featured, faq=faq_from_html(row["html"]),
+        steps=steps_from_html(row["html"]), list_items=listed,
+        breadcrumb=crumbs, topic=meta.get("cluster_name") or row["title"].split(":")[0])
+
+
+def enhance_site(database: Database, *, account_id: int, site_id: int, blueprint: Blueprint,
+                 progress: Any = None) -> EnhanceResult:
+    facts = site_facts(database, account_id, site_id, blueprint)
+    result = EnhanceResult()
+    with database.connection() as conn:
+        rows = conn.execute("SELECT id, slug, title, html, meta, created_at, updated_at FROM content"
+                            " WHERE site_id = %s ORDER BY id", (site_id,)).fetchall()
+    written = {r["slug"]: r["title"] for r in rows}
+    for done, row in enumerate(rows, start=1):
+        page = _page_facts(row, blueprint, written)
+        nodes = build_json_ld(facts, page)
+        issues = [issue for node in nodes for issue in validate_json_ld(node)]
+        errors = [str(i) for i in issues if i.severity == "error"]
+        if errors:
+            result.invalid.append(f"{row['slug']}: {'; '.join(errors)}")
+            nodes = [n for n in nodes if not any(i.severity == "error" for i in validate_json_ld(n))]
+        result.warnings += sum(1 for i in issues if i.severity == "warning")
+        elements = build_elements(row["html"], topic=page.topic, structure=page.structure,
+                                  cluster_type=row["meta"].get("cluster_type"))
+        document = place_elements(_SCRIPT.sub("", row["html"]), elements)
+        if nodes:
+            document = script_tag(nodes) + "\n" + document
+        with database.connection() as conn:
+            conn.execute("UPDATE content SET html = %s, meta = meta || %s, updated_at = now() WHERE id = %s",
+                         (document, Jsonb({"schema_types": [n["@type"] for n in nodes],
+                                           "schema_valid": not errors, "serp_elements": sorted(elements)}),
+                          row["id"]))
+        result.pages += 1
+        result.blocks += len(nodes)
+        for name in elements:
+            result.elements[name] = result.elements.get(name, 0) + 1
+        if progress:
+            progress("schema", done, len(rows))
+    return result
