@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_support import bench_runtime, site_with_blueprint
+from support import bench_runtime, site_with_blueprint
 
 from igny8.pipeline.run import run_pipeline
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import ray
-from bench_support import bench_runtime, site_with_blueprint
+from support import bench_runtime, site_with_blueprint
 
 from igny8.pipeline.run import run_pipeline
 from igny8.ray_cluster.executor import MODEL_RESOURCE

@@ -48,7 +48,7 @@ def doctor(
 
 
 def _register_subcommands() -> None:
-    from igny8 import cli_blueprint, cli_demo, cli_pipeline  # noqa: F401  (they register their commands)
+    from igny8 import cli_blueprint, cli_demo, cli_pipeline, cli_seo  # noqa: F401  (they register commands)
 
 
 _register_subcommands()
