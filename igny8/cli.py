@@ -48,7 +48,7 @@ def doctor(
 
 
 def _register_subcommands() -> None:
-    from igny8 import cli_blueprint, cli_demo, cli_pipeline, cli_seo  # noqa: F401  (they register commands)
+    from igny8 import cli_blueprint, cli_demo, cli_pipeline, cli_seo, cli_service  # noqa: F401  (they register)
 
 
 _register_subcommands()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shlex
 import uuid
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,8 @@ from igny8.memory.checkpoints import open_checkpointer
 from igny8.memory.database import DatabaseUnavailable
 from igny8.memory.tenancy import NotFound, local_account
 from igny8.runtime import open_runtime
-from igny8.tools.attribute_edits import AttributeEdit, ClusterEdit
 from igny8.tools.attribute_population import PopulationError
+from igny8.tools.review_commands import REVIEW_HELP, parse_review_lines
 
 catalog_app = typer.Typer(help="The industry catalog and sector attribute templates.", no_args_is_help=True)
 blueprint_app = typer.Typer(help="Design, inspect and activate site blueprints.", no_args_is_help=True)
@@ -105,45 +104,6 @@ def _show_clusters(payload: dict[str, Any]) -> None:
     for c in payload["clusters"]:
         table.add_row(c["slug"], c["type"], str(c["keywords"]), c["hub"], "; ".join(c["examples"]))
     console.print(table)
-
-
-REVIEW_HELP = """Enter edits, one per line, then an empty line. An empty first line approves.
-  attributes: add value ATTR VALUE | remove value ATTR VALUE | rename value ATTR OLD = NEW
-              rename attribute ATTR = NEW NAME | remove attribute ATTR
-              add attribute NAME LEVEL KIND = VALUE, VALUE, VALUE, VALUE
-  clusters:   remove cluster SLUG | rename cluster SLUG = NEW NAME"""
-
-
-def parse_review_lines(lines: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Turn typed edit lines into a review answer; raises ValueError with the line that does not parse."""
-    attribute_edits: list[dict[str, Any]] = []
-    cluster_edits: list[dict[str, Any]] = []
-    for line in lines:
-        head, _, tail = line.partition("=")
-        words = shlex.split(head)
-        if len(words) < 3:
-            raise ValueError(f"cannot read {line!r}")
-        verb, noun, target, rest = words[0], words[1], words[2], " ".join(words[3:])
-        new = tail.strip() or None
-        if noun == "cluster" and verb in {"remove", "rename"}:
-            cluster_edits.append({"op": verb, "cluster": target, "new_name": new})
-        elif noun == "value" and verb in {"add", "remove"}:
-            attribute_edits.append({"op": f"{verb}_value", "attribute": target, "value": rest})
-        elif noun == "value" and verb == "rename":
-            attribute_edits.append({"op": "rename_value", "attribute": target, "value": rest, "new_name": new})
-        elif noun == "attribute" and verb in {"remove", "rename"}:
-            attribute_edits.append({"op": f"{verb}_attribute", "attribute": target, "new_name": new})
-        elif noun == "attribute" and verb == "add" and len(words) == 5 and new:
-            attribute_edits.append({"op": "add_attribute", "attribute": target, "level": words[3], "kind": words[4],
-                                    "values": [v.strip() for v in new.split(",") if v.strip()]})
-        else:
-            raise ValueError(f"cannot read {line!r}")
-    for edit in attribute_edits:
-        AttributeEdit.model_validate(edit)
-    for edit in cluster_edits:
-        ClusterEdit.model_validate(edit)
-    return {"approve": not (attribute_edits or cluster_edits), "attribute_edits": attribute_edits,
-            "cluster_edits": cluster_edits}
 
 
 def _ask_review(payload: dict[str, Any]) -> dict[str, Any]:

@@ -63,6 +63,12 @@ class Settings(BaseSettings):
 
     credit_price_usd: float = 0.01
 
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8088, ge=1, le=65535)
+    api_max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    admin_token: SecretStr | None = Field(default=None, description="Allows POST /api/v1/accounts; unset disables it.")
+    worker_poll_s: float = Field(default=30.0, gt=0)
+
     @field_validator("data_dir")
     @classmethod
     def _absolute_data_dir(cls, value: Path) -> Path:

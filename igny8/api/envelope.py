@@ -1,0 +1,33 @@
+"""The response envelope of every endpoint, success and error (SPEC §4 API conventions)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+
+def request_id(request: Request) -> str:
+    return getattr(request.state, "request_id", None) or uuid.uuid4().hex
+
+
+def ok(request: Request, data: Any, message: str = "", status_code: int = 200) -> JSONResponse:
+    return JSONResponse({"success": True, "data": data, "message": message, "request_id": request_id(request)},
+                        status_code=status_code)
+
+
+def error(request: Request, status_code: int, message: str, errors: dict[str, list[str]] | None = None) -> JSONResponse:
+    return JSONResponse({"success": False, "error": message, "errors": errors or {}, "request_id": request_id(request)},
+                        status_code=status_code)
+
+
+class ApiError(Exception):
+    """Raised by routes and dependencies; rendered as an error envelope."""
+
+    def __init__(self, status_code: int, message: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+        self.errors = errors or {}

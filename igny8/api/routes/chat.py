@@ -1,0 +1,162 @@
+"""Chat sessions: start a site build, send messages, answer the review pauses, stream the events (SSE)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from igny8.api.chat_runner import add_event, create_session, start_in_background
+from igny8.api.deps import PrincipalDep, RuntimeDep, reachable_site
+from igny8.api.envelope import ApiError, ok
+from igny8.catalog.build_request import resolve_sectors
+from igny8.domain.business import BusinessDetails
+from igny8.graphs.site_build import BuildRequest
+from igny8.memory.api_keys import Principal
+from igny8.memory.tenancy import get_site
+from igny8.tools.attribute_edits import ReviewAnswer
+from igny8.tools.review_commands import REVIEW_HELP, parse_review_message
+
+router = APIRouter(prefix="/chat", tags=["chat sessions"])
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    industry: str = Field(min_length=1, max_length=100)
+    sectors: list[str] = Field(min_length=1, max_length=5)
+    site_type: Literal["ecommerce", "local_service", "saas", "blog"]
+    site_id: int | None = Field(default=None, ge=1)
+    site_name: str | None = Field(default=None, max_length=200)
+    business: BusinessDetails = Field(default_factory=BusinessDetails)
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=0, max_length=5000)
+
+
+def _session(runtime: Any, principal: Principal, session_id: str) -> dict[str, Any]:
+    with runtime.database.connection() as conn:
+        row = conn.execute("SELECT * FROM chat_sessions WHERE id = %s AND account_id = %s",
+                           (session_id, principal.account_id)).fetchone()
+    if row is None or (principal.site_id is not None and row["site_id"] != principal.site_id):
+        raise ApiError(404, f"chat session {session_id} not found")
+    return row
+
+
+def _public(row: dict[str, Any], last_review: dict[str, Any] | None) -> dict[str, Any]:
+    return {"id": row["id"], "status": row["status"], "site_id": row["site_id"], "result": row["result"],
+            "review": last_review if row["status"] == "awaiting_review" else None,
+            "created_at": row["created_at"].isoformat(), "updated_at": row["updated_at"].isoformat()}
+
+
+def _last_review(runtime: Any, session_id: str) -> dict[str, Any] | None:
+    with runtime.database.connection() as conn:
+        row = conn.execute("SELECT payload FROM chat_events WHERE session_id = %s AND kind = 'review'"
+                           " ORDER BY id DESC LIMIT 1", (session_id,)).fetchone()
+    return row["payload"] if row else None
+
+
+@router.post("/sessions", status_code=202)
+def start_session(body: SessionIn, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    industry, sectors = resolve_sectors(runtime.catalog, body.industry, body.sectors, body.site_type)
+    site_id = body.site_id if body.site_id is not None else principal.site_id
+    if site_id is not None:
+        with runtime.database.connection() as conn:
+            get_site(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
+    build = BuildRequest(account_id=principal.account_id, site_id=site_id, industry=industry.slug,
+                         sectors=[s.slug for s in sectors], site_type=body.site_type,
+                         site_name=body.site_name or body.business.name or " + ".join(s.name for s in sectors),
+                         business=body.business.model_dump(mode="json"), auto_approve=False)
+    session_id = create_session(runtime, build)
+    start_in_background(runtime, session_id, build, None)
+    return ok(request, {"id": session_id, "status": "running",
+                        "events": f"/api/v1/chat/sessions/{session_id}/events"}, "the build has started",
+              status_code=202)
+
+
+@router.get("/sessions/{session_id}")
+def read_session(session_id: str, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    row = _session(runtime, principal, session_id)
+    return ok(request, _public(row, _last_review(runtime, session_id)))
+
+
+def _resume(runtime: Any, principal: Principal, session_id: str, answer: dict[str, Any], said: str) -> None:
+    row = _session(runtime, principal, session_id)
+    if row["status"] != "awaiting_review":
+        raise ApiError(409, f"the session is {row['status']}, not waiting for a review answer")
+    with runtime.database.connection() as conn:
+        claimed = conn.execute("UPDATE chat_sessions SET status = 'running', updated_at = now() WHERE id = %s"
+                               " AND status = 'awaiting_review'", (session_id,)).rowcount
+    if not claimed:
+        raise ApiError(409, "another answer is being applied; wait for the next review event")
+    add_event(runtime.database, session_id, "message", {"role": "user", "text": said})
+    start_in_background(runtime, session_id, None, answer)
+
+
+@router.post("/sessions/{session_id}/messages", status_code=202)
+def send_message(session_id: str, body: MessageIn, principal: PrincipalDep, request: Request,
+                 runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    try:
+        answer = parse_review_message(body.text)
+    except (ValueError, ValidationError) as exc:
+        raise ApiError(422, f"{exc}. {REVIEW_HELP}", {"text": [str(exc)]}) from exc
+    _resume(runtime, principal, session_id, answer, body.text)
+    return ok(request, {"id": session_id, "status": "running"}, "applying your answer", status_code=202)
+
+
+@router.post("/sessions/{session_id}/review", status_code=202)
+def answer_review(session_id: str, body: ReviewAnswer, principal: PrincipalDep, request: Request,
+                  runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    answer = body.model_dump(mode="json")
+    answer["approve"] = not (body.attribute_edits or body.cluster_edits)
+    _resume(runtime, principal, session_id, answer, json.dumps(answer))
+    return ok(request, {"id": session_id, "status": "running"}, "applying your answer", status_code=202)
+
+
+@router.post("/sessions/{session_id}/resume", status_code=202)
+def resume_after_restart(session_id: str, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    """Continue a session whose server stopped while it was running (it goes on from its checkpoint)."""
+    row = _session(runtime, principal, session_id)
+    if row["status"] != "running":
+        raise ApiError(409, f"the session is {row['status']}; only a stopped running session resumes")
+    start_in_background(runtime, session_id, None, None)
+    return ok(request, {"id": session_id, "status": "running"}, status_code=202)
+
+
+@router.get("/sessions/{session_id}/events")
+async def stream_events(session_id: str, principal: PrincipalDep, runtime: RuntimeDep,
+                        after: int = Query(default=0, ge=0), timeout: float = Query(default=60.0, gt=0, le=600)):  # type: ignore[no-untyped-def]
+    """Server-sent events: progress, review pauses, messages, done and error. The stream ends when the session
+    waits for a person, finishes or fails (or after ``timeout`` seconds); ``after`` resumes from an event id."""
+    _session(runtime, principal, session_id)
+
+    def fetch(last: int) -> tuple[list[dict[str, Any]], str]:
+        with runtime.database.connection() as conn:
+            # Status first: every event written before that status is then visible to the second query.
+            status = conn.execute("SELECT status FROM chat_sessions WHERE id = %s", (session_id,)).fetchone()["status"]
+            events = conn.execute("SELECT id, kind, payload FROM chat_events WHERE session_id = %s AND id > %s"
+                                  " ORDER BY id", (session_id, last)).fetchall()
+        return events, status
+
+    async def generate():  # type: ignore[no-untyped-def]
+        last, deadline = after, time.monotonic() + timeout
+        while True:
+            events, status = await asyncio.to_thread(fetch, last)
+            for event in events:
+                last = event["id"]
+                yield f"id: {event['id']}\nevent: {event['kind']}\ndata: {json.dumps(event['payload'])}\n\n"
+            if status != "running" and not events:
+                yield f"event: end\ndata: {json.dumps({'status': status})}\n\n"
+                return
+            if time.monotonic() > deadline:
+                return
+            await asyncio.sleep(0.2)
+
+    return StreamingResponse(generate(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -1,0 +1,110 @@
+"""Sites of an account: create (the site key is shown once), read, sectors, key rotation, blueprint, health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from igny8.api.deps import AccountPrincipalDep, PrincipalDep, RuntimeDep, reachable_site
+from igny8.api.envelope import ok
+from igny8.catalog.build_request import resolve_sectors
+from igny8.memory.api_keys import issue_key, revoke_site_keys
+from igny8.memory.blueprints import get_blueprint, list_blueprints
+from igny8.memory.tenancy import Site, get_site, list_sites
+from igny8.site_admin import create_site_with_key
+
+router = APIRouter(tags=["sites"])
+
+
+class SiteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    url: str | None = Field(default=None, max_length=300)
+    industry: str = Field(min_length=1, max_length=100)
+    sectors: list[str] = Field(min_length=1, max_length=5)
+    site_type: str | None = Field(default=None, max_length=20)
+
+
+class SectorsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sectors: list[str] = Field(min_length=1, max_length=5)
+
+
+def site_json(site: Site) -> dict[str, Any]:
+    return {"id": site.id, "name": site.name, "url": site.url, "site_type": site.site_type,
+            "industry": site.industry, "sectors": list(site.sectors)}
+
+
+@router.get("/sites")
+def list_sites_route(principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    with runtime.database.connection() as conn:
+        sites = list_sites(conn, account_id=principal.account_id)
+    return ok(request, [site_json(s) for s in sites if principal.may_access(s.id)])
+
+
+@router.post("/sites", status_code=201)
+def create_site_route(body: SiteIn, principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    with runtime.database.connection() as conn:
+        created = create_site_with_key(conn, runtime.catalog, account_id=principal.account_id, name=body.name,
+                                       url=body.url, industry=body.industry, sectors=body.sectors,
+                                       site_type=body.site_type)
+    return ok(request, {**site_json(created.site), "api_key": created.api_key},
+              "store the site key now: it is shown only once", status_code=201)
+
+
+@router.get("/sites/{site_id}")
+def read_site(site_id: int, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    with runtime.database.connection() as conn:
+        site = get_site(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
+    return ok(request, site_json(site))
+
+
+@router.put("/sites/{site_id}/sectors")
+def set_sectors(site_id: int, body: SectorsIn, principal: AccountPrincipalDep, request: Request,
+                runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    with runtime.database.connection() as conn:
+        site = get_site(conn, account_id=principal.account_id, site_id=site_id)
+        _, resolved = resolve_sectors(runtime.catalog, site.industry, body.sectors, site.site_type)
+        conn.execute("DELETE FROM site_sectors WHERE site_id = %s", (site_id,))
+        for position, sector in enumerate(resolved, start=1):
+            conn.execute("INSERT INTO site_sectors (site_id, sector, position) VALUES (%s, %s, %s)",
+                         (site_id, sector.slug, position))
+        site = get_site(conn, account_id=principal.account_id, site_id=site_id)
+    return ok(request, site_json(site))
+
+
+@router.post("/sites/{site_id}/keys", status_code=201)
+def rotate_key(site_id: int, principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    with runtime.database.connection() as conn:
+        get_site(conn, account_id=principal.account_id, site_id=site_id)
+        revoked = revoke_site_keys(conn, site_id=site_id)
+        key = issue_key(conn, account_id=principal.account_id, site_id=site_id, label="site")
+    return ok(request, {"api_key": key, "revoked": revoked}, "the old site keys no longer work", status_code=201)
+
+
+@router.get("/sites/{site_id}/blueprints")
+def site_blueprints(site_id: int, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    with runtime.database.connection() as conn:
+        get_site(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
+        rows = list_blueprints(conn, account_id=principal.account_id, site_id=site_id)
+    return ok(request, [{"id": r.id, "version": r.version, "status": r.status, "health_score": r.health_score,
+                         "keywords": r.keyword_count, "clusters": r.cluster_count,
+                         "created_at": r.created_at.isoformat()} for r in rows])
+
+
+@router.get("/sites/{site_id}/blueprint")
+def active_blueprint(site_id: int, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    with runtime.database.connection() as conn:
+        blueprint = get_blueprint(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
+    return ok(request, blueprint.model_dump(mode="json"))
+
+
+@router.get("/sites/{site_id}/health")
+def health_history(site_id: int, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+    with runtime.database.connection() as conn:
+        get_site(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
+        rows = conn.execute("SELECT score, components, computed_at FROM health_history WHERE site_id = %s"
+                            " ORDER BY computed_at DESC LIMIT 52", (site_id,)).fetchall()
+    return ok(request, [{**r, "computed_at": r["computed_at"].isoformat()} for r in rows])

@@ -1,0 +1,42 @@
+"""Creating a site (with its sectors and first API key), shared by the command line and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import psycopg
+
+from igny8.catalog.build_request import resolve_sectors
+from igny8.catalog.loader import Catalog, CatalogError
+from igny8.memory.api_keys import issue_key
+from igny8.memory.tenancy import Site, create_site
+
+
+@dataclass(frozen=True)
+class NewSite:
+    site: Site
+    api_key: str
+
+
+def check_url(url: str | None) -> str | None:
+    if url is None or url == "":
+        return None
+    parsed = urlparse(url)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc or len(url) > 300:
+        raise CatalogError(f"site URL {url!r} must be an http(s) address such as https://example.com")
+    return url.rstrip("/")
+
+
+def create_site_with_key(conn: psycopg.Connection, catalog: Catalog, *, account_id: int, name: str, url: str | None,
+                         industry: str, sectors: list[str], site_type: str | None = None) -> NewSite:
+    name = name.strip()
+    if not 1 <= len(name) <= 200:
+        raise CatalogError("the site name must be 1–200 characters")
+    industry_entry = catalog.industry(industry)
+    first = catalog.sector(sectors[0], industry_entry).sector if sectors else None
+    chosen_type = site_type or (first.site_types[0] if first else "blog")
+    _, resolved = resolve_sectors(catalog, industry_entry.slug, sectors, chosen_type)
+    site = create_site(conn, account_id=account_id, name=name, url=check_url(url), site_type=chosen_type,
+                       industry=industry_entry.slug, sectors=[s.slug for s in resolved])
+    return NewSite(site, issue_key(conn, account_id=account_id, site_id=site.id, label="site"))

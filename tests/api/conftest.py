@@ -1,0 +1,40 @@
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from igny8.api.app import create_app
+from igny8.catalog.loader import load_catalog
+from igny8.config import Settings
+from igny8.llm.embedder import FakeEmbedder
+from igny8.llm.gateway import ModelGateway
+from igny8.memory.api_keys import issue_key
+from igny8.memory.database import Database
+from igny8.memory.tenancy import create_account
+from igny8.runtime import Runtime
+
+
+@pytest.fixture(scope="module")
+def api_runtime(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Runtime:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("api"), embedder="fake", default_model="igny8-fake/lorem",
+                        admin_token="test-admin-token", environment="test")
+    return Runtime(settings, database, ModelGateway(settings, database), FakeEmbedder(), load_catalog())
+
+
+@pytest.fixture(scope="module")
+def client(api_runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(api_runtime, max_body_bytes=64 * 1024)) as test_client:
+        yield test_client
+
+
+def new_tenant(runtime: Runtime, client: TestClient, name: str) -> dict:
+    """An account with its key, and one dental site with its site key."""
+    with runtime.database.connection() as conn:
+        account = create_account(conn, name=name)
+        account_key = issue_key(conn, account_id=account, site_id=None)
+    created = client.post("/api/v1/sites", headers={"X-IGNY8-API-KEY": account_key}, json={
+        "name": f"{name} site", "url": "https://example.com", "industry": "healthcare-medical",
+        "sectors": ["dental-clinics"], "site_type": "local_service"})
+    assert created.status_code == 201, created.text
+    data = created.json()["data"]
+    return {"account": account, "account_key": account_key, "site": data["id"], "site_key": data["api_key"]}
