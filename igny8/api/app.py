@@ -36,30 +36,38 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             await self._refuse(scope, send)
             return
-        received = 0
-
-        async def counted() -> Message:
-            nonlocal received
+        # Read the body first (it is small by definition), refusing it as soon as it passes the limit,
+        # then hand the application a replay of it.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise _TooLarge
-            return message
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(scope, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
 
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(scope, send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         request = Request(scope)
         response = error(request, 413, f"the request body is larger than {self.limit} bytes")
         await response(scope, _no_body, send)
-
-
-class _TooLarge(Exception):
-    pass
 
 
 async def _no_body() -> Message:
@@ -88,7 +96,8 @@ def create_app(runtime: Runtime, *, max_body_bytes: int = 1_048_576) -> FastAPI:
 
     @app.middleware("http")
     async def add_request_id(request: Request, call_next: Any) -> Any:
-        request.state.request_id = uuid.uuid4().hex
+        request.state.request_id = request.state.request_id if getattr(request.state, "request_id", None) \
+            else uuid.uuid4().hex
         response = await call_next(request)
         response.headers["X-Request-ID"] = request.state.request_id
         return response

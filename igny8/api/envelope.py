@@ -10,17 +10,21 @@ from fastapi.responses import JSONResponse
 
 
 def request_id(request: Request) -> str:
-    return getattr(request.state, "request_id", None) or uuid.uuid4().hex
+    if not getattr(request.state, "request_id", None):
+        request.state.request_id = uuid.uuid4().hex
+    return request.state.request_id
 
 
 def ok(request: Request, data: Any, message: str = "", status_code: int = 200) -> JSONResponse:
-    return JSONResponse({"success": True, "data": data, "message": message, "request_id": request_id(request)},
-                        status_code=status_code)
+    rid = request_id(request)
+    return JSONResponse({"success": True, "data": data, "message": message, "request_id": rid},
+                        status_code=status_code, headers={"X-Request-ID": rid})
 
 
 def error(request: Request, status_code: int, message: str, errors: dict[str, list[str]] | None = None) -> JSONResponse:
-    return JSONResponse({"success": False, "error": message, "errors": errors or {}, "request_id": request_id(request)},
-                        status_code=status_code)
+    rid = request_id(request)
+    return JSONResponse({"success": False, "error": message, "errors": errors or {}, "request_id": rid},
+                        status_code=status_code, headers={"X-Request-ID": rid})
 
 
 class ApiError(Exception):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
+
+from igny8.domain.text import InputModel
 
 _BAD = re.compile(r"[(){}\[\]\\;<>|=*]")
 
@@ -24,7 +26,7 @@ def _clean_item(value: str) -> str:
 Item = Annotated[str, Field(max_length=60), AfterValidator(_clean_item)]
 
 
-class BusinessDetails(BaseModel):
+class BusinessDetails(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str | None = Field(default=None, max_length=200)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from igny8.catalog.validation import THIN_VALUES
 from igny8.domain.blueprint import Attribute, Cluster
 from igny8.domain.catalog import AttributeKind, AttributeLevel, KeywordTemplate
+from igny8.domain.text import InputModel
 from igny8.tools.attribute_population import MAX_VALUES, MIN_VALUES, AttributeSet, SectorPlan, _generic_templates
 
 
@@ -18,7 +19,7 @@ class EditError(ValueError):
     """An edit that cannot apply; nothing from the batch was applied."""
 
 
-class AttributeEdit(BaseModel):
+class AttributeEdit(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     op: Literal["add_value", "remove_value", "rename_value", "add_attribute", "remove_attribute", "rename_attribute"]
@@ -30,7 +31,7 @@ class AttributeEdit(BaseModel):
     values: list[str] = Field(default_factory=list, max_length=12)
 
 
-class ClusterEdit(BaseModel):
+class ClusterEdit(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     op: Literal["remove", "rename"]
@@ -38,7 +39,7 @@ class ClusterEdit(BaseModel):
     new_name: str | None = Field(default=None, max_length=80)
 
 
-class ReviewAnswer(BaseModel):
+class ReviewAnswer(InputModel):
     """Edits to apply (then the review is shown again), or none to approve. ``approve`` makes the answer a
     non-empty object: LangGraph reads an empty dict given to ``Command(resume=...)`` as 'no answers'."""
 

@@ -38,3 +38,45 @@ def new_tenant(runtime: Runtime, client: TestClient, name: str) -> dict:
     assert created.status_code == 201, created.text
     data = created.json()["data"]
     return {"account": account, "account_key": account_key, "site": data["id"], "site_key": data["api_key"]}
+
+
+class LiveServer:
+    """The API under uvicorn on 127.0.0.1 in a background thread; stopped by the fixture that started it."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "LiveServer":
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the API server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_server(api_runtime: Runtime) -> Iterator[LiveServer]:
+    with LiveServer(api_runtime) as server:
+        yield server

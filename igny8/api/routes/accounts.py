@@ -6,18 +6,18 @@ import hmac
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from igny8.api.deps import AccountPrincipalDep, RuntimeDep
 from igny8.api.envelope import ApiError, ok
+from igny8.domain.text import InputModel
 from igny8.memory.api_keys import issue_key
 from igny8.memory.tenancy import create_account
 
 router = APIRouter(tags=["accounts"])
 
 
-class AccountIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AccountIn(InputModel):
     name: str = Field(min_length=1, max_length=200)
 
 

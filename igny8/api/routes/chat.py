@@ -9,13 +9,14 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from igny8.api.chat_runner import add_event, create_session, start_in_background
 from igny8.api.deps import PrincipalDep, RuntimeDep, reachable_site
 from igny8.api.envelope import ApiError, ok
 from igny8.catalog.build_request import resolve_sectors
 from igny8.domain.business import BusinessDetails
+from igny8.domain.text import InputModel
 from igny8.graphs.site_build import BuildRequest
 from igny8.memory.api_keys import Principal
 from igny8.memory.tenancy import get_site
@@ -25,8 +26,7 @@ from igny8.tools.review_commands import REVIEW_HELP, parse_review_message
 router = APIRouter(prefix="/chat", tags=["chat sessions"])
 
 
-class SessionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SessionIn(InputModel):
     industry: str = Field(min_length=1, max_length=100)
     sectors: list[str] = Field(min_length=1, max_length=5)
     site_type: Literal["ecommerce", "local_service", "saas", "blog"]
@@ -35,8 +35,7 @@ class SessionIn(BaseModel):
     business: BusinessDetails = Field(default_factory=BusinessDetails)
 
 
-class MessageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MessageIn(InputModel):
     text: str = Field(min_length=0, max_length=5000)
 
 

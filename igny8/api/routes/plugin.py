@@ -8,27 +8,24 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from psycopg.types.json import Jsonb
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from igny8.api.deps import RuntimeDep, SitePrincipalDep
 from igny8.api.envelope import ApiError, ok
+from igny8.domain.text import InputModel
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.tenancy import get_site
 
 router = APIRouter(prefix="/plugin", tags=["wordpress plugin"])
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ConnectIn(Strict):
+class ConnectIn(InputModel):
     site_url: str = Field(min_length=8, max_length=300, pattern=r"^https?://")
     wordpress_version: str = Field(max_length=20)
     plugin_version: str = Field(max_length=20)
 
 
-class PushedPage(Strict):
+class PushedPage(InputModel):
     wp_type: Literal["post", "page", "product", "term"]
     wp_id: int = Field(ge=1)
     title: str = Field(max_length=500)
@@ -38,11 +35,11 @@ class PushedPage(Strict):
     excerpt: str = Field(default="", max_length=2000)
 
 
-class ContentPushIn(Strict):
+class ContentPushIn(InputModel):
     pages: list[PushedPage] = Field(max_length=500)
 
 
-class SyncEventIn(Strict):
+class SyncEventIn(InputModel):
     content_id: int = Field(ge=1)
     status: Literal["published", "updated", "failed"]
     wp_id: int | None = Field(default=None, ge=1)
@@ -50,11 +47,11 @@ class SyncEventIn(Strict):
     message: str = Field(default="", max_length=1000)
 
 
-class SyncEventsIn(Strict):
+class SyncEventsIn(InputModel):
     events: list[SyncEventIn] = Field(min_length=1, max_length=200)
 
 
-class StatusIn(Strict):
+class StatusIn(InputModel):
     plugin_version: str = Field(max_length=20)
     published: int = Field(ge=0)
     pending: int = Field(ge=0)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from igny8.api.deps import AccountPrincipalDep, PrincipalDep, RuntimeDep, reachable_site
 from igny8.api.envelope import ok
 from igny8.catalog.build_request import resolve_sectors
+from igny8.domain.text import InputModel
 from igny8.memory.api_keys import issue_key, revoke_site_keys
 from igny8.memory.blueprints import get_blueprint, list_blueprints
 from igny8.memory.tenancy import Site, get_site, list_sites
@@ -18,8 +19,7 @@ from igny8.site_admin import create_site_with_key
 router = APIRouter(tags=["sites"])
 
 
-class SiteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SiteIn(InputModel):
     name: str = Field(min_length=1, max_length=200)
     url: str | None = Field(default=None, max_length=300)
     industry: str = Field(min_length=1, max_length=100)
@@ -27,8 +27,7 @@ class SiteIn(BaseModel):
     site_type: str | None = Field(default=None, max_length=20)
 
 
-class SectorsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SectorsIn(InputModel):
     sectors: list[str] = Field(min_length=1, max_length=5)
 
 

@@ -1,0 +1,267 @@
+"""A private, real WordPress on 127.0.0.1 for tests (recipe: shared/WORDPRESS-TESTBED.md).
+
+Debian's WordPress tree is copied into a work folder with our own wp-config.php, served by PHP's built-in
+server; its database is a private MariaDB started with --no-defaults (so nothing in /etc/mysql is read).
+Both run in their own process groups (setsid) and are stopped by killing those groups, or the PHP worker
+children would keep the port.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+WORDPRESS_SOURCE = Path("/usr/share/wordpress")
+MU_PLUGINS = Path(__file__).parent / "mu-plugins"
+REQUIRED_TOOLS = ("php", "mariadbd", "mariadb-install-db", "mariadb")
+ADMIN_USER = "admin"
+
+ROUTER_PHP = """<?php
+// Real files are served as they are; everything else (pretty permalinks, /wp-json/...) goes to WordPress.
+$path = parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH);
+if ($path !== '/' && is_file(__DIR__ . $path)) {
+    return false;
+}
+$_SERVER['SCRIPT_NAME'] = '/index.php';
+require __DIR__ . '/index.php';
+"""
+
+INSTALL_PHP = """<?php
+// Installs WordPress without a browser, empties it, and prints a fresh application password as JSON.
+[$script, $host] = $argv;
+$_SERVER['HTTP_HOST'] = $host;
+$_SERVER['SERVER_NAME'] = '127.0.0.1';
+$_SERVER['SERVER_PORT'] = explode(':', $host)[1];
+$_SERVER['REQUEST_URI'] = '/';
+$_SERVER['REQUEST_METHOD'] = 'GET';
+$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
+define('WP_INSTALLING', true);
+require __DIR__ . '/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+if (!is_blog_installed()) {
+    wp_install('IGNY8 testbed', 'admin', 'admin@example.test', false, '', wp_generate_password(24));
+}
+foreach (get_posts(['post_type' => ['post', 'page'], 'post_status' => 'any', 'numberposts' => -1]) as $post) {
+    wp_delete_post($post->ID, true);  // "Hello world!", "Sample Page" and the privacy policy draft
+}
+global $wp_rewrite;
+$wp_rewrite->set_permalink_structure('/%postname%/');
+$wp_rewrite->flush_rules(false);
+$user = get_user_by('login', 'admin');
+$created = WP_Application_Passwords::create_new_application_password($user->ID, ['name' => 'igny8-tests']);
+if (is_wp_error($created)) {
+    fwrite(STDERR, $created->get_error_message());
+    exit(1);
+}
+echo json_encode(['user' => 'admin', 'application_password' => $created[0]]);
+"""
+
+
+def missing_tools() -> list[str]:
+    """What this machine lacks to run the testbed (empty when it can run)."""
+    missing = [tool for tool in REQUIRED_TOOLS if shutil.which(tool) is None]
+    if not (WORDPRESS_SOURCE / "wp-load.php").exists():
+        missing.append(str(WORDPRESS_SOURCE))
+    return missing
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until(check, timeout_s: float, what: str, log: Path) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+    raise RuntimeError(f"{what} did not come up within {timeout_s:.0f}s; log {log}:\n{tail}")
+
+
+def _stop_group(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    for sig, grace_s in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)  # the group is the process's own (start_new_session)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace_s)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@dataclass
+class WordPressTestbed:
+    """One running WordPress. ``reset()`` empties it and issues a new application password."""
+
+    work_dir: Path
+    db_port: int = field(default_factory=free_port)
+    http_port: int = field(default_factory=free_port)
+    application_password: str = ""
+    start_seconds: float = 0.0
+    _db_password: str = field(default_factory=lambda: secrets.token_urlsafe(16), repr=False)
+    _database: subprocess.Popen | None = field(default=None, repr=False)
+    _server: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def username(self) -> str:
+        return ADMIN_USER
+
+    @property
+    def site_dir(self) -> Path:
+        return self.work_dir / "site"
+
+    @property
+    def _datadir(self) -> Path:
+        return self.work_dir / "mariadb"
+
+    @property
+    def _socket(self) -> Path:
+        return self.work_dir / "mariadb.sock"
+
+    @classmethod
+    def start(cls, work_dir: Path) -> WordPressTestbed:
+        started = time.perf_counter()
+        bed = cls(work_dir=work_dir)
+        work_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            bed._start_database()
+            bed._prepare_site()
+            bed._create_wordpress_database()
+            bed._install()
+            bed._serve()
+        except BaseException:
+            bed.stop()
+            raise
+        bed.start_seconds = time.perf_counter() - started
+        return bed
+
+    def reset(self) -> None:
+        """An empty site again: drop and recreate the database, install again, forget the uploads."""
+        self._sql("DROP DATABASE IF EXISTS wordpress")
+        self._create_wordpress_database()
+        shutil.rmtree(self.site_dir / "wp-content" / "uploads", ignore_errors=True)
+        self._install()
+
+    def stop(self) -> None:
+        _stop_group(self._server)
+        _stop_group(self._database)
+        self._server = self._database = None
+
+    # -- database -------------------------------------------------------------------------------------
+
+    def _start_database(self) -> None:
+        os_user = getpass.getuser()
+        log = self.work_dir / "mariadb.log"
+        subprocess.run(
+            ["mariadb-install-db", "--no-defaults", f"--datadir={self._datadir}", f"--user={os_user}",
+             "--auth-root-authentication-method=socket", "--skip-test-db"],
+            check=True, capture_output=True, timeout=120)
+        with log.open("ab") as out:
+            self._database = subprocess.Popen(
+                ["mariadbd", "--no-defaults", f"--datadir={self._datadir}", f"--socket={self._socket}",
+                 f"--port={self.db_port}", "--bind-address=127.0.0.1", f"--user={os_user}",
+                 f"--pid-file={self.work_dir / 'mariadb.pid'}", "--skip-log-bin",
+                 # a throw-away database: durability is not worth the fsyncs
+                 "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0", "--sync-frm=0"],
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        _wait_until(lambda: self._socket.exists() and self._sql_ok("SELECT 1"), 60, "MariaDB", log)
+
+    def _sql_ok(self, statement: str) -> bool:
+        return self._run_sql(statement).returncode == 0
+
+    def _run_sql(self, statement: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["mariadb", "--no-defaults", f"--socket={self._socket}", f"--user={getpass.getuser()}",
+                               "-e", statement], capture_output=True, text=True, timeout=60)
+
+    def _sql(self, statement: str) -> None:
+        result = self._run_sql(statement)
+        if result.returncode != 0:
+            raise RuntimeError(f"MariaDB refused {statement.split()[0]}: {result.stderr.strip()}")
+
+    def _create_wordpress_database(self) -> None:
+        self._sql(
+            "CREATE DATABASE IF NOT EXISTS wordpress CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
+            f"CREATE USER IF NOT EXISTS 'wordpress'@'127.0.0.1' IDENTIFIED BY '{self._db_password}';"
+            "GRANT ALL PRIVILEGES ON wordpress.* TO 'wordpress'@'127.0.0.1';")
+
+    # -- site -----------------------------------------------------------------------------------------
+
+    def _prepare_site(self) -> None:
+        shutil.copytree(WORDPRESS_SOURCE, self.site_dir, symlinks=True)
+        for debian_file in ("wp-config.php", ".htaccess"):
+            (self.site_dir / debian_file).unlink(missing_ok=True)
+        salts = "\n".join(f"define('{key}', '{secrets.token_hex(32)}');" for key in (
+            "AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT", "SECURE_AUTH_SALT",
+            "LOGGED_IN_SALT", "NONCE_SALT"))
+        (self.site_dir / "wp-config.php").write_text(f"""<?php
+define('DB_NAME', 'wordpress');
+define('DB_USER', 'wordpress');
+define('DB_PASSWORD', '{self._db_password}');
+define('DB_HOST', '127.0.0.1:{self.db_port}');
+define('DB_CHARSET', 'utf8mb4');
+define('DB_COLLATE', '');
+{salts}
+$table_prefix = 'wp_';
+define('WP_ENVIRONMENT_TYPE', 'local');  // application passwords over plain http
+define('WP_HOME', '{self.base_url}');
+define('WP_SITEURL', '{self.base_url}');
+define('DISABLE_WP_CRON', true);
+define('AUTOMATIC_UPDATER_DISABLED', true);
+define('WP_HTTP_BLOCK_EXTERNAL', true);
+define('WP_DEBUG', false);
+if (!defined('ABSPATH')) {{
+    define('ABSPATH', __DIR__ . '/');
+}}
+require_once ABSPATH . 'wp-settings.php';
+""")
+        (self.site_dir / "router.php").write_text(ROUTER_PHP)
+        (self.site_dir / "igny8-install.php").write_text(INSTALL_PHP)
+        plugins = self.site_dir / "wp-content" / "mu-plugins"
+        plugins.mkdir(parents=True, exist_ok=True)
+        for plugin in MU_PLUGINS.glob("*.php"):
+            shutil.copy(plugin, plugins / plugin.name)
+
+    def _install(self) -> None:
+        result = subprocess.run(["php", str(self.site_dir / "igny8-install.php"), f"127.0.0.1:{self.http_port}"],
+                                cwd=self.site_dir, capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError(f"the WordPress install script failed: {result.stderr[-2000:] or result.stdout[-2000:]}")
+        self.application_password = json.loads(result.stdout.strip().splitlines()[-1])["application_password"]
+
+    def _serve(self) -> None:
+        log = self.work_dir / "php-server.log"
+        with log.open("ab") as out:
+            self._server = subprocess.Popen(
+                ["php", "-d", "upload_max_filesize=16M", "-d", "post_max_size=16M", "-S",
+                 f"127.0.0.1:{self.http_port}", "-t", str(self.site_dir), str(self.site_dir / "router.php")],
+                cwd=self.site_dir, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"}, start_new_session=True)
+        _wait_until(self._answers, 30, "the PHP server", log)
+
+    def _answers(self) -> bool:
+        try:
+            return httpx.get(f"{self.base_url}/wp-json/", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
