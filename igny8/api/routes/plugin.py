@@ -4,6 +4,8 @@ report status."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -94,24 +96,45 @@ def push_content(body: ContentPushIn, principal: SitePrincipalDep, request: Requ
     return ok(request, {"received": len(body.pages), "stored": total["n"]})
 
 
+_VIEWS: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
+_VIEWS_LOCK = threading.Lock()
+_VIEWS_KEPT = 64
+
+
+def _active_view(runtime: Any, principal: Any) -> dict[str, Any]:
+    """The plugin's view of the active blueprint. A blueprint version never changes, so its view is cached by
+    id; only the cheap 'which version is active' query runs per request."""
+    with runtime.database.connection() as conn:
+        row = conn.execute("SELECT b.id FROM blueprints b JOIN sites s ON s.id = b.site_id WHERE b.site_id = %s"
+                           " AND s.account_id = %s AND b.status = 'active'",
+                           (principal.site_id, principal.account_id)).fetchone()
+        if row is None:
+            raise ApiError(404, f"site {principal.site_id} has no active blueprint")
+        key = (runtime.database.url, int(row["id"]))
+        with _VIEWS_LOCK:
+            cached = _VIEWS.get(key)
+        if cached is not None:
+            return cached
+        active = get_blueprint(conn, account_id=principal.account_id, site_id=principal.site_id)
+    view = active.model_dump(mode="json", include={"id", "version", "status", "site_type", "industry", "sectors",
+                                                   "attributes", "taxonomy", "pages", "health"})
+    view["clusters"] = [{"slug": c.slug, "name": c.name, "type": c.type, "hub": c.hub.model_dump(),
+                         "keywords": len(c.keywords)} for c in active.clusters]
+    with _VIEWS_LOCK:
+        _VIEWS[key] = view
+        while len(_VIEWS) > _VIEWS_KEPT:
+            _VIEWS.popitem(last=False)
+    return view
+
+
 @router.get("/blueprint")
 def blueprint(principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
-    assert principal.site_id is not None
-    with runtime.database.connection() as conn:
-        active = get_blueprint(conn, account_id=principal.account_id, site_id=principal.site_id)
-    data = active.model_dump(mode="json", include={"id", "version", "status", "site_type", "industry", "sectors",
-                                                   "attributes", "taxonomy", "pages", "health"})
-    data["clusters"] = [{"slug": c.slug, "name": c.name, "type": c.type, "hub": c.hub.model_dump(),
-                         "keywords": len(c.keywords)} for c in active.clusters]
-    return ok(request, data)
+    return ok(request, _active_view(runtime, principal))
 
 
 @router.get("/taxonomies")
 def taxonomies(principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
-    assert principal.site_id is not None
-    with runtime.database.connection() as conn:
-        active = get_blueprint(conn, account_id=principal.account_id, site_id=principal.site_id)
-    return ok(request, [t.model_dump(mode="json") for t in active.taxonomy])
+    return ok(request, _active_view(runtime, principal)["taxonomy"])
 
 
 @router.get("/queue")
