@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 def has_nul(value: Any) -> bool:
@@ -28,3 +28,8 @@ class InputModel(BaseModel):
         if has_nul(value):
             raise ValueError("contains a NUL character")
         return value
+
+
+BIGINT_MAX = 2**63 - 1
+DbId = Annotated[int, Field(ge=1, le=BIGINT_MAX)]  # a PostgreSQL bigserial id
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]

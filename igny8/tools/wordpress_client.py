@@ -197,8 +197,8 @@ class WordPressClient:
         params: dict[str, Any] = {"alt_text": alt_text}
         if content_id is not None:
             params["meta[igny8_content_id]"] = content_id
-        response = self.request("POST", "/wp/v2/media", params=params, content=path.read_bytes(),
-                                headers={"Content-Type": mime, "Content-Disposition": f'attachment; filename="{filename}"'})
+        headers = {"Content-Type": mime, "Content-Disposition": f'attachment; filename="{filename}"'}
+        response = self.request("POST", "/wp/v2/media", params=params, content=path.read_bytes(), headers=headers)
         body = response.json()
         return UploadedMedia(int(body["id"]), str(body.get("source_url") or ""))
 

@@ -24,7 +24,7 @@ import httpx
 
 WORDPRESS_SOURCE = Path("/usr/share/wordpress")
 MU_PLUGINS = Path(__file__).parent / "mu-plugins"
-REQUIRED_TOOLS = ("php", "mariadbd", "mariadb-install-db", "mariadb")
+REQUIRED_TOOLS = ("php", "mariadbd")  # mariadb-install-db and the mariadb client come with mariadbd
 ADMIN_USER = "admin"
 
 ROUTER_PHP = """<?php

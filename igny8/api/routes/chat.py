@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import Field, ValidationError
 
@@ -16,7 +16,7 @@ from igny8.api.deps import PrincipalDep, RuntimeDep, reachable_site
 from igny8.api.envelope import ApiError, ok
 from igny8.catalog.build_request import resolve_sectors
 from igny8.domain.business import BusinessDetails
-from igny8.domain.text import InputModel
+from igny8.domain.text import DbId, InputModel
 from igny8.graphs.site_build import BuildRequest
 from igny8.memory.api_keys import Principal
 from igny8.memory.tenancy import get_site
@@ -24,13 +24,14 @@ from igny8.tools.attribute_edits import ReviewAnswer
 from igny8.tools.review_commands import REVIEW_HELP, parse_review_message
 
 router = APIRouter(prefix="/chat", tags=["chat sessions"])
+SessionId = Annotated[str, Path(min_length=32, max_length=32, pattern=r"^[0-9a-f]{32}$")]
 
 
 class SessionIn(InputModel):
     industry: str = Field(min_length=1, max_length=100)
     sectors: list[str] = Field(min_length=1, max_length=5)
     site_type: Literal["ecommerce", "local_service", "saas", "blog"]
-    site_id: int | None = Field(default=None, ge=1)
+    site_id: DbId | None = None
     site_name: str | None = Field(default=None, max_length=200)
     business: BusinessDetails = Field(default_factory=BusinessDetails)
 
@@ -80,12 +81,12 @@ def start_session(body: SessionIn, principal: PrincipalDep, request: Request, ru
 
 
 @router.get("/sessions/{session_id}")
-def read_session(session_id: str, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def read_session(session_id: SessionId, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     row = _session(runtime, principal, session_id)
     return ok(request, _public(row, _last_review(runtime, session_id)))
 
 
-def _resume(runtime: Any, principal: Principal, session_id: str, answer: dict[str, Any], said: str) -> None:
+def _resume(runtime: Any, principal: Principal, session_id: SessionId, answer: dict[str, Any], said: str) -> None:
     row = _session(runtime, principal, session_id)
     if row["status"] != "awaiting_review":
         raise ApiError(409, f"the session is {row['status']}, not waiting for a review answer")
@@ -99,7 +100,7 @@ def _resume(runtime: Any, principal: Principal, session_id: str, answer: dict[st
 
 
 @router.post("/sessions/{session_id}/messages", status_code=202)
-def send_message(session_id: str, body: MessageIn, principal: PrincipalDep, request: Request,
+def send_message(session_id: SessionId, body: MessageIn, principal: PrincipalDep, request: Request,
                  runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     try:
         answer = parse_review_message(body.text)
@@ -110,7 +111,7 @@ def send_message(session_id: str, body: MessageIn, principal: PrincipalDep, requ
 
 
 @router.post("/sessions/{session_id}/review", status_code=202)
-def answer_review(session_id: str, body: ReviewAnswer, principal: PrincipalDep, request: Request,
+def answer_review(session_id: SessionId, body: ReviewAnswer, principal: PrincipalDep, request: Request,
                   runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     answer = body.model_dump(mode="json")
     answer["approve"] = not (body.attribute_edits or body.cluster_edits)
@@ -119,7 +120,7 @@ def answer_review(session_id: str, body: ReviewAnswer, principal: PrincipalDep, 
 
 
 @router.post("/sessions/{session_id}/resume", status_code=202)
-def resume_after_restart(session_id: str, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def resume_after_restart(session_id: SessionId, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     """Continue a session whose server stopped while it was running (it goes on from its checkpoint)."""
     row = _session(runtime, principal, session_id)
     if row["status"] != "running":
@@ -129,7 +130,7 @@ def resume_after_restart(session_id: str, principal: PrincipalDep, request: Requ
 
 
 @router.get("/sessions/{session_id}/events")
-async def stream_events(session_id: str, principal: PrincipalDep, runtime: RuntimeDep,
+async def stream_events(session_id: SessionId, principal: PrincipalDep, runtime: RuntimeDep,
                         after: int = Query(default=0, ge=0), timeout: float = Query(default=60.0, gt=0, le=600)):  # type: ignore[no-untyped-def]
     """Server-sent events: progress, review pauses, messages, done and error. The stream ends when the session
     waits for a person, finishes or fails (or after ``timeout`` seconds); ``after`` resumes from an event id."""

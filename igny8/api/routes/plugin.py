@@ -14,7 +14,7 @@ from pydantic import Field
 
 from igny8.api.deps import RuntimeDep, SitePrincipalDep
 from igny8.api.envelope import ApiError, ok
-from igny8.domain.text import InputModel
+from igny8.domain.text import Count, DbId, InputModel
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.tenancy import get_site
 
@@ -29,7 +29,7 @@ class ConnectIn(InputModel):
 
 class PushedPage(InputModel):
     wp_type: Literal["post", "page", "product", "term"]
-    wp_id: int = Field(ge=1)
+    wp_id: DbId
     title: str = Field(max_length=500)
     url: str | None = Field(default=None, max_length=500)
     slug: str | None = Field(default=None, max_length=200)
@@ -42,9 +42,9 @@ class ContentPushIn(InputModel):
 
 
 class SyncEventIn(InputModel):
-    content_id: int = Field(ge=1)
+    content_id: DbId
     status: Literal["published", "updated", "failed"]
-    wp_id: int | None = Field(default=None, ge=1)
+    wp_id: DbId | None = None
     url: str | None = Field(default=None, max_length=500)
     message: str = Field(default="", max_length=1000)
 
@@ -55,8 +55,8 @@ class SyncEventsIn(InputModel):
 
 class StatusIn(InputModel):
     plugin_version: str = Field(max_length=20)
-    published: int = Field(ge=0)
-    pending: int = Field(ge=0)
+    published: Count
+    pending: Count
     errors: list[str] = Field(default_factory=list, max_length=50)
 
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from pydantic import Field
 
 from igny8.api.deps import AccountPrincipalDep, PrincipalDep, RuntimeDep, reachable_site
 from igny8.api.envelope import ok
 from igny8.catalog.build_request import resolve_sectors
-from igny8.domain.text import InputModel
+from igny8.domain.text import BIGINT_MAX, InputModel
 from igny8.memory.api_keys import issue_key, revoke_site_keys
 from igny8.memory.blueprints import get_blueprint, list_blueprints
 from igny8.memory.tenancy import Site, get_site, list_sites
 from igny8.site_admin import create_site_with_key
 
 router = APIRouter(tags=["sites"])
+SiteId = Annotated[int, Path(ge=1, le=BIGINT_MAX)]
 
 
 class SiteIn(InputModel):
@@ -54,14 +55,14 @@ def create_site_route(body: SiteIn, principal: AccountPrincipalDep, request: Req
 
 
 @router.get("/sites/{site_id}")
-def read_site(site_id: int, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def read_site(site_id: SiteId, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         site = get_site(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
     return ok(request, site_json(site))
 
 
 @router.put("/sites/{site_id}/sectors")
-def set_sectors(site_id: int, body: SectorsIn, principal: AccountPrincipalDep, request: Request,
+def set_sectors(site_id: SiteId, body: SectorsIn, principal: AccountPrincipalDep, request: Request,
                 runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         site = get_site(conn, account_id=principal.account_id, site_id=site_id)
@@ -75,7 +76,7 @@ def set_sectors(site_id: int, body: SectorsIn, principal: AccountPrincipalDep, r
 
 
 @router.post("/sites/{site_id}/keys", status_code=201)
-def rotate_key(site_id: int, principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def rotate_key(site_id: SiteId, principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         get_site(conn, account_id=principal.account_id, site_id=site_id)
         revoked = revoke_site_keys(conn, site_id=site_id)
@@ -84,7 +85,7 @@ def rotate_key(site_id: int, principal: AccountPrincipalDep, request: Request, r
 
 
 @router.get("/sites/{site_id}/blueprints")
-def site_blueprints(site_id: int, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def site_blueprints(site_id: SiteId, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         get_site(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
         rows = list_blueprints(conn, account_id=principal.account_id, site_id=site_id)
@@ -94,14 +95,14 @@ def site_blueprints(site_id: int, principal: PrincipalDep, request: Request, run
 
 
 @router.get("/sites/{site_id}/blueprint")
-def active_blueprint(site_id: int, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def active_blueprint(site_id: SiteId, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         blueprint = get_blueprint(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
     return ok(request, blueprint.model_dump(mode="json"))
 
 
 @router.get("/sites/{site_id}/health")
-def health_history(site_id: int, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def health_history(site_id: SiteId, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         get_site(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
         rows = conn.execute("SELECT score, components, computed_at FROM health_history WHERE site_id = %s"

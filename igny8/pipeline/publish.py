@@ -1,0 +1,343 @@
+"""Stage 7, publishing: the site's approved content goes to its WordPress through the REST API.
+
+What becomes what on WordPress:
+  content_type post     → a post (``posts``), in the category named after its cluster;
+  content_type page     → a page (``pages``): hubs, service, landing and business pages;
+  content_type taxonomy → a page: the landing page of an attribute value, carrying that value's term;
+  content_type product  → a page: WooCommerce products live behind another API (``/wc/v3``, its own keys).
+The blueprint's taxonomies become custom taxonomies (registered by the IGNY8 plugin), their values terms;
+every post and page carries the terms of its attribute values, its featured image, and the meta that ties
+it to IGNY8: igny8_content_id, igny8_task_id, igny8_cluster, igny8_blueprint_version.
+
+Idempotent and safe after a crash: publish_records maps content to the WordPress object, so a re-run
+updates it (or skips it when nothing changed); a post created just before a crash, with no record yet, is
+found by its slug and igny8_content_id meta and adopted. Content is marked 'published' with its record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from igny8.domain.blueprint import Blueprint, PagePlan
+from igny8.memory.database import Database
+from igny8.memory.tenancy import get_site
+from igny8.tools.wordpress_client import (
+    TaxonomySpec,
+    WordPressAuthError,
+    WordPressClient,
+    WordPressError,
+    WordPressUnreachable,
+    WpType,
+)
+
+log = logging.getLogger(__name__)
+
+WP_TYPE_FOR_CONTENT: dict[str, WpType] = {"post": "posts", "page": "pages", "taxonomy": "pages", "product": "pages"}
+_LOCK_NAMESPACE = 0x1687_0007  # advisory lock (namespace, site id): one publish run per site at a time
+_FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>\n?", re.DOTALL)
+SVG_ADVICE = ("WordPress accepts SVG uploads only where the site allows them; configure a PNG image model "
+              "(IGNY8_IMAGE_MODEL) for sites that do not")
+
+
+class PublishInProgress(RuntimeError):
+    """Another publish run for this site holds the lock."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishFailure:
+    content_id: int
+    slug: str
+    reason: str
+
+
+@dataclass
+class PublishResult:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failures: list[PublishFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    taxonomies: int = 0
+    terms_created: int = 0
+    seconds: float = 0.0
+
+
+# -- the site's connection ----------------------------------------------------------------------------------
+
+def save_wordpress_connection(conn: psycopg.Connection, *, account_id: int, site_id: int, base_url: str,
+                              username: str, application_password: str) -> None:
+    """Store the site's WordPress connection. Pointing the site at another WordPress forgets the records
+    of what was published to the old one."""
+    get_site(conn, account_id=account_id, site_id=site_id)
+    base_url = base_url.rstrip("/")
+    old = conn.execute("SELECT base_url FROM wordpress_connections WHERE site_id = %s", (site_id,)).fetchone()
+    if old and old["base_url"] != base_url:
+        for table in ("publish_records", "publish_term_records", "publish_media_records"):
+            conn.execute(f"DELETE FROM {table} WHERE site_id = %s", (site_id,))  # fixed table names, not input
+    conn.execute(
+        "INSERT INTO wordpress_connections (site_id, base_url, username, application_password_secret)"
+        " VALUES (%s, %s, %s, %s) ON CONFLICT (site_id) DO UPDATE SET base_url = EXCLUDED.base_url,"
+        " username = EXCLUDED.username, application_password_secret = EXCLUDED.application_password_secret,"
+        " updated_at = now()", (site_id, base_url, username, application_password))
+
+
+def wordpress_client_for_site(conn: psycopg.Connection, *, account_id: int, site_id: int,
+                              timeout_s: float = 30.0) -> WordPressClient:
+    get_site(conn, account_id=account_id, site_id=site_id)
+    row = conn.execute("SELECT base_url, username, application_password_secret FROM wordpress_connections"
+                       " WHERE site_id = %s", (site_id,)).fetchone()
+    if row is None:
+        raise LookupError(f"site {site_id} has no WordPress connection; save one first")
+    return WordPressClient(row["base_url"], row["username"], row["application_password_secret"], timeout_s=timeout_s)
+
+
+# -- taxonomies and terms ---------------------------------------------------------------------------------
+
+@dataclass
+class SiteTerms:
+    """WordPress ids of the blueprint's terms and of the clusters' categories."""
+
+    rest_bases: dict[str, str] = field(default_factory=dict)  # attribute slug → REST base of its taxonomy
+    term_ids: dict[str, dict[str, int]] = field(default_factory=dict)  # attribute slug → value → term id
+    categories: dict[str, int] = field(default_factory=dict)  # cluster slug → category id
+    created: int = 0
+
+    def assignments(self, attribute_values: dict[str, str]) -> dict[str, list[int]]:
+        """The page's terms per taxonomy REST base; an empty list clears a value the page no longer has."""
+        chosen: dict[str, set[int]] = {rest_base: set() for rest_base in self.rest_bases.values()}
+        for key, value in attribute_values.items():
+            attribute = key.removesuffix("#2")  # the second value of a comparison page
+            term_id = self.term_ids.get(attribute, {}).get(value)
+            if term_id:
+                chosen[self.rest_bases[attribute]].add(term_id)
+        return {rest_base: sorted(ids) for rest_base, ids in chosen.items()}
+
+
+def _ensure_terms(client: WordPressClient, rest_base: str, wanted: dict[str, str]) -> tuple[dict[str, int], int]:
+    """slug → term id for every wanted slug (slug → name), creating the missing terms; and how many were made."""
+    existing = {str(t["slug"]): int(t["id"]) for t in client.list_terms(rest_base)}
+    created = 0
+    for slug, name in wanted.items():
+        if slug not in existing:
+            existing[slug] = client.create_term(rest_base, name=name, slug=slug)
+            created += 1
+    return {slug: existing[slug] for slug in wanted}, created
+
+
+def sync_site_terms(database: Database, client: WordPressClient, *, site_id: int, blueprint: Blueprint,
+                    category_clusters: set[str]) -> SiteTerms:
+    """Register the blueprint's taxonomies through the IGNY8 plugin, then make sure every term exists (and
+    a category per cluster that has posts); existing terms with our slugs are adopted, not duplicated."""
+    terms = SiteTerms()
+    records: list[tuple[str, str, int]] = []
+    if blueprint.taxonomy:
+        registered = {r.slug: r for r in client.create_taxonomies(
+            [TaxonomySpec(t.slug, t.name, t.hierarchical) for t in blueprint.taxonomy])}
+        for taxonomy in blueprint.taxonomy:
+            wordpress = registered.get(taxonomy.slug)
+            if wordpress is None:
+                raise WordPressError(f"the IGNY8 plugin did not register taxonomy {taxonomy.slug!r}")
+            ids, created = _ensure_terms(client, wordpress.rest_base, {t.slug: t.value for t in taxonomy.terms})
+            terms.rest_bases[taxonomy.attribute] = wordpress.rest_base
+            terms.term_ids[taxonomy.attribute] = {t.value: ids[t.slug] for t in taxonomy.terms}
+            terms.created += created
+            records += [(wordpress.taxonomy, slug, term_id) for slug, term_id in ids.items()]
+    names = {c.slug: c.name for c in blueprint.clusters if c.slug in category_clusters}
+    if names:
+        terms.categories, created = _ensure_terms(client, "categories", names)
+        terms.created += created
+        records += [("category", slug, term_id) for slug, term_id in terms.categories.items()]
+    with database.connection() as conn:
+        for taxonomy_key, slug, term_id in records:
+            conn.execute(
+                "INSERT INTO publish_term_records (site_id, taxonomy, slug, wp_term_id) VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT (site_id, taxonomy, slug) DO UPDATE SET wp_term_id = EXCLUDED.wp_term_id,"
+                " updated_at = now()", (site_id, taxonomy_key, slug, term_id))
+    return terms
+
+
+# -- publishing -------------------------------------------------------------------------------------------
+
+def wordpress_body(html: str) -> str:
+    """The page body as one Custom HTML block: the theme prints the title as the page's h1, so ours goes,
+    and a block keeps WordPress from re-paragraphing the HTML (wpautop) or the JSON-LD script."""
+    return f"<!-- wp:html -->\n{_FIRST_H1.sub('', html, count=1)}\n<!-- /wp:html -->"
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _eligible_rows(conn: psycopg.Connection, site_id: int, statuses: list[str]) -> list[dict[str, Any]]:
+    return conn.execute(
+        "SELECT c.id, c.task_id, c.title, c.slug, c.html, c.meta, c.status,"
+        " r.wp_id, r.wp_type, r.payload_hash, i.id AS image_id, i.path AS image_path,"
+        " m.wp_media_id, m.source_path AS media_source_path"
+        " FROM content c LEFT JOIN publish_records r ON r.content_id = c.id"
+        " LEFT JOIN images i ON i.content_id = c.id AND i.role = 'featured'"
+        " LEFT JOIN publish_media_records m ON m.image_id = i.id"
+        " WHERE c.site_id = %s AND c.status = ANY(%s) ORDER BY c.id", (site_id, statuses)).fetchall()
+
+
+@dataclass
+class _Run:
+    database: Database
+    client: WordPressClient
+    site_id: int
+    pages: dict[str, PagePlan]
+    terms: SiteTerms
+    status: str
+    force: bool
+    recreate_missing: bool
+    result: PublishResult
+
+    def featured_media(self, row: dict[str, Any]) -> int:
+        """The WordPress id of the page's featured image, uploaded once; 0 when there is none."""
+        if not row["image_path"]:
+            return 0
+        if row["wp_media_id"] and row["media_source_path"] == row["image_path"]:
+            return int(row["wp_media_id"])
+        path = Path(row["image_path"])
+        if not path.is_file():
+            self.result.warnings.append(f"{row['slug']}: featured image {path} is missing on disk; kept the old one")
+            return int(row["wp_media_id"] or 0)
+        stem = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-")
+        found = [m for m in self.client.find_media(stem) if (m.get("meta") or {}).get("igny8_content_id") == row["id"]]
+        if found:  # uploaded just before a crash, never recorded
+            media_id, url = int(found[0]["id"]), str(found[0].get("source_url") or "")
+        else:
+            try:
+                uploaded = self.client.upload_media(path, alt_text=row["title"], content_id=row["id"])
+            except (WordPressAuthError, WordPressUnreachable):
+                raise
+            except WordPressError as exc:
+                self.result.warnings.append(f"{row['slug']}: published without a featured image: {exc}. {SVG_ADVICE}")
+                return 0
+            media_id, url = uploaded.id, uploaded.source_url
+        with self.database.connection() as conn:
+            conn.execute(
+                "INSERT INTO publish_media_records (image_id, site_id, wp_media_id, wp_url, source_path)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (image_id) DO UPDATE SET wp_media_id = EXCLUDED.wp_media_id,"
+                " wp_url = EXCLUDED.wp_url, source_path = EXCLUDED.source_path, uploaded_at = now()",
+                (row["image_id"], self.site_id, media_id, url, str(path)))
+        return media_id
+
+    def payload(self, row: dict[str, Any], wp_type: WpType, featured: int) -> dict[str, Any]:
+        meta = row["meta"]
+        plan = self.pages.get(row["slug"])
+        cluster = meta.get("cluster") or (plan.cluster if plan else None)
+        body: dict[str, Any] = {
+            "title": row["title"], "slug": row["slug"], "status": self.status, "content": wordpress_body(row["html"]),
+            "excerpt": meta.get("meta_description", ""), "featured_media": featured,
+            "meta": {"igny8_content_id": row["id"], "igny8_task_id": row["task_id"], "igny8_cluster": cluster or "",
+                     "igny8_blueprint_version": int(meta.get("blueprint_version") or 0)},
+            **self.terms.assignments(plan.attribute_values if plan else {}),
+        }
+        if wp_type == "posts":
+            category = self.terms.categories.get(cluster or "")
+            body["categories"] = [category] if category else []
+        return body
+
+    def publish(self, row: dict[str, Any]) -> str:
+        """Publish one content row; returns 'created', 'updated' or 'skipped'."""
+        plan = self.pages.get(row["slug"])
+        content_type = row["meta"].get("content_type") or (plan.content_type if plan else "post")
+        wp_type: WpType = row["wp_type"] or WP_TYPE_FOR_CONTENT[content_type]  # a record keeps its type
+        payload = self.payload(row, wp_type, self.featured_media(row))
+        digest = payload_hash(payload)
+        if row["wp_id"] and row["payload_hash"] == digest and not self.force:
+            self.record(row, wp_type, None, digest)
+            return "skipped"
+        item = None
+        if row["wp_id"]:
+            try:
+                item = self.client.update_item(wp_type, int(row["wp_id"]), payload)
+            except WordPressError as exc:
+                if exc.code != "rest_post_invalid_id":
+                    raise
+                if not self.recreate_missing:
+                    raise WordPressError(
+                        f"WordPress no longer has {wp_type} {row['wp_id']}, where this page was published (deleted "
+                        f"there?): {exc}. Publish with recreate_missing to create it again",
+                        status=exc.status, code=exc.code) from None
+        outcome = "updated"
+        if item is None:
+            adopted = [p for p in self.client.find_by_slug(wp_type, row["slug"])
+                       if (p.get("meta") or {}).get("igny8_content_id") == row["id"]]
+            if adopted:  # created before a crash, never recorded
+                item = self.client.update_item(wp_type, int(adopted[0]["id"]), payload)
+            else:
+                item, outcome = self.client.create_item(wp_type, payload), "created"
+        if item.get("slug") and item["slug"] != row["slug"]:
+            self.result.warnings.append(f"{row['slug']}: WordPress gave it the slug {item['slug']!r} (taken there)")
+        self.record(row, wp_type, item, digest)
+        return outcome
+
+    def record(self, row: dict[str, Any], wp_type: WpType, item: dict[str, Any] | None, digest: str) -> None:
+        with self.database.connection() as conn:
+            if item is not None:
+                conn.execute(
+                    "INSERT INTO publish_records (content_id, site_id, wp_id, wp_type, wp_link, payload_hash)"
+                    " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (content_id) DO UPDATE SET wp_id = EXCLUDED.wp_id,"
+                    " wp_type = EXCLUDED.wp_type, wp_link = EXCLUDED.wp_link, payload_hash = EXCLUDED.payload_hash,"
+                    " updated_at = now()", (row["id"], self.site_id, item["id"], wp_type, item.get("link"), digest))
+            conn.execute("UPDATE content SET status = 'published' WHERE id = %s AND status <> 'published'",
+                         (row["id"],))
+
+
+def publish_site(database: Database, *, account_id: int, site_id: int, blueprint: Blueprint,
+                 client: WordPressClient, include_review: bool = False, force: bool = False,
+                 recreate_missing: bool = False, wordpress_status: str = "publish",
+                 progress: Callable[[str, int, int], None] = lambda stage, done, total: None) -> PublishResult:
+    """Publish the site's approved content (and 'review' content with include_review) to WordPress.
+
+    Bad credentials, an unreachable site or a missing IGNY8 plugin stop the run before anything is
+    written (WordPressAuthError, WordPressUnreachable, WordPressError). A page WordPress refuses is
+    reported in ``failures`` and the others go on. ``force`` sends pages even when nothing changed;
+    ``recreate_missing`` creates again a page deleted on WordPress since it was published.
+    """
+    started = time.perf_counter()
+    statuses = ["approved", "published", *(["review"] if include_review else [])]
+    result = PublishResult()
+    with database.connection() as lock:
+        get_site(lock, account_id=account_id, site_id=site_id)
+        if blueprint.site_id not in (None, site_id):
+            raise ValueError(f"blueprint {blueprint.id} belongs to site {blueprint.site_id}, not {site_id}")
+        locked = lock.execute("SELECT pg_try_advisory_xact_lock(%s, %s) AS ok", (_LOCK_NAMESPACE, site_id)).fetchone()
+        if not locked["ok"]:
+            raise PublishInProgress(f"site {site_id} is being published by another run; try again when it ends")
+        with database.connection() as conn:
+            rows = _eligible_rows(conn, site_id, statuses)
+        client.current_user()  # a refused application password stops us here, before any write
+        pages = {p.slug: p for p in blueprint.pages}
+        posts_clusters = {r["meta"].get("cluster") for r in rows
+                          if WP_TYPE_FOR_CONTENT.get(r["meta"].get("content_type", "post")) == "posts"}
+        terms = sync_site_terms(database, client, site_id=site_id, blueprint=blueprint,
+                                category_clusters={c for c in posts_clusters if c})
+        result.taxonomies, result.terms_created = len(terms.rest_bases), terms.created
+        run = _Run(database, client, site_id, pages, terms, wordpress_status, force, recreate_missing, result)
+        for done, row in enumerate(rows, start=1):
+            try:
+                outcome = run.publish(row)
+            except (WordPressAuthError, WordPressUnreachable):
+                raise
+            except WordPressError as exc:
+                log.warning("publishing %s failed: %s", row["slug"], exc)
+                result.failures.append(PublishFailure(row["id"], row["slug"], str(exc)))
+            else:
+                setattr(result, outcome, getattr(result, outcome) + 1)
+            progress("publish", done, len(rows))
+    result.seconds = time.perf_counter() - started
+    log.info("published site %s to %s: %s created, %s updated, %s unchanged, %s failed", site_id, client.base_url,
+             result.created, result.updated, result.skipped, len(result.failures))
+    return result
