@@ -48,7 +48,14 @@ def doctor(
 
 
 def _register_subcommands() -> None:
-    from igny8 import cli_blueprint, cli_demo, cli_pipeline, cli_seo, cli_service  # noqa: F401  (they register)
+    from igny8 import (  # noqa: F401  (each registers its commands)
+        cli_blueprint,
+        cli_demo,
+        cli_maintenance,
+        cli_pipeline,
+        cli_seo,
+        cli_service,
+    )
 
 
 _register_subcommands()

@@ -234,7 +234,8 @@ def test_a_refused_featured_image_publishes_the_page_without_it(
     png = Path(runtime.settings.data_dir) / "featured.png"
     png.write_bytes(_png())
     with runtime.database.connection() as conn:
-        conn.execute("UPDATE images SET path = %s WHERE content_id = %s AND role = 'featured'", (str(png), rows[0]["id"]))
+        conn.execute("UPDATE images SET path = %s WHERE content_id = %s AND role = 'featured'",
+                     (str(png), rows[0]["id"]))
     again = _publish(runtime, active_site, blueprint)
     assert (again.updated, len(again.warnings)) == (1, 1)
     media_id = rest.get(f"/wp/v2/pages/{rows[0]['wp_id']}").json()["featured_media"]

@@ -1,0 +1,145 @@
+"""Scheduled site maintenance, with no person present: health score (with history), link audit and repair,
+re-optimisation of low-scoring pages, and filling content gaps from the blueprint. Checkpointed, so a run
+whose worker died continues where it stopped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from psycopg.types.json import Jsonb
+from typing_extensions import TypedDict
+
+from igny8.domain.blueprint import Blueprint
+from igny8.memory.blueprints import get_blueprint
+from igny8.pipeline.linking import link_site
+from igny8.pipeline.optimize import optimise_lowest
+from igny8.pipeline.run import run_pipeline
+from igny8.runtime import Runtime as AppRuntime
+from igny8.tools.health import SiteState, score_health
+from igny8.tools.link_audit import AuditPage, audit_links
+
+HEALTH_DROP_ALERT = 10.0
+REOPTIMIZE_BELOW = 60.0
+REOPTIMIZE_PAGES = 3
+GAP_PAGES = 5
+
+
+def _merge(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+    return {**left, **right}
+
+
+class MaintenanceState(TypedDict):
+    site_id: int
+    account_id: int
+    tasks: list[str]
+    report: Annotated[dict[str, Any], _merge]
+
+
+@dataclass
+class MaintenanceContext:
+    runtime: AppRuntime
+
+
+def _blueprint(ctx: MaintenanceContext, state: MaintenanceState) -> Blueprint:
+    with ctx.runtime.database.connection() as conn:
+        return get_blueprint(conn, account_id=state["account_id"], site_id=state["site_id"])
+
+
+def site_state(ctx: MaintenanceContext, site_id: int) -> SiteState:
+    with ctx.runtime.database.connection() as conn:
+        rows = conn.execute("SELECT slug, meta, status FROM content WHERE site_id = %s", (site_id,)).fetchall()
+        links = conn.execute("SELECT s.slug AS source, t.slug AS target FROM links l JOIN content s ON s.id ="
+                             " l.source_content_id JOIN content t ON t.id = l.target_content_id WHERE l.site_id = %s",
+                             (site_id,)).fetchall()
+    live = [r for r in rows if r["status"] in {"approved", "published"}]
+    return SiteState(published={r["slug"]: r["meta"].get("target_keywords", []) for r in live},
+                     links=[(r["source"], r["target"]) for r in links] if live else None,
+                     valid_schema={r["slug"] for r in live if r["meta"].get("schema_valid")})
+
+
+def check_health(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
+    if "health" not in state["tasks"]:
+        return {}
+    ctx = runtime.context
+    blueprint = _blueprint(ctx, state)
+    health = score_health(blueprint, site_state(ctx, state["site_id"]))
+    with ctx.runtime.database.connection() as conn:
+        previous = conn.execute("SELECT score FROM health_history WHERE site_id = %s ORDER BY computed_at DESC"
+                                " LIMIT 1", (state["site_id"],)).fetchone()
+        conn.execute("INSERT INTO health_history (site_id, blueprint_id, score, components) VALUES (%s, %s, %s, %s)",
+                     (state["site_id"], blueprint.id, health.score,
+                      Jsonb([c.model_dump() for c in health.components])))
+    report: dict[str, Any] = {"health": health.score}
+    if previous and previous["score"] - health.score >= HEALTH_DROP_ALERT:
+        report["proposal"] = (f"health fell from {previous['score']:.0f} to {health.score:.0f}: review the blueprint "
+                              "and consider a new version")
+    return {"report": report}
+
+
+def audit_and_repair_links(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
+    if "links" not in state["tasks"]:
+        return {}
+    ctx = runtime.context
+    blueprint = _blueprint(ctx, state)
+    plan = {p.slug: p for p in blueprint.pages}
+
+    def audit():  # type: ignore[no-untyped-def]
+        with ctx.runtime.database.connection() as conn:
+            rows = conn.execute("SELECT slug, html FROM content WHERE site_id = %s", (state["site_id"],)).fetchall()
+        return audit_links([AuditPage(r["slug"], plan[r["slug"]].kind if r["slug"] in plan else "page",
+                                      plan[r["slug"]].cluster if r["slug"] in plan else None, r["html"]) for r in rows])
+
+    before = audit()
+    repaired = 0
+    if not before.ok:
+        repaired = link_site(ctx.runtime.database, ctx.runtime.gateway, account_id=state["account_id"],
+                             site_id=state["site_id"], blueprint=blueprint).links_added
+    after = audit() if repaired else before
+    return {"report": {"links": {"orphans_before": len(before.orphans), "orphans_after": len(after.orphans),
+                                 "missing_hub_links_after": len(after.missing_hub_links), "links_added": repaired,
+                                 "coverage": after.coverage}}}
+
+
+def reoptimize(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
+    if "optimize" not in state["tasks"]:
+        return {}
+    ctx = runtime.context
+    results = optimise_lowest(ctx.runtime.database, ctx.runtime.gateway, account_id=state["account_id"],
+                              site_id=state["site_id"], blueprint=_blueprint(ctx, state), count=REOPTIMIZE_PAGES,
+                              below=REOPTIMIZE_BELOW)
+    return {"report": {"optimize": [{"page": r.slug, "before": r.before, "after": r.after, "kept": r.accepted}
+                                    for r in results]}}
+
+
+def fill_gaps(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
+    if "gaps" not in state["tasks"]:
+        return {}
+    ctx = runtime.context
+    with ctx.runtime.database.connection() as conn:
+        written = conn.execute("SELECT count(*) AS n FROM content WHERE site_id = %s", (state["site_id"],)).fetchone()["n"]
+    planned = len(_blueprint(ctx, state).pages)
+    if written >= planned:
+        return {"report": {"gaps": {"written": 0, "remaining": 0}}}
+    result = run_pipeline(ctx.runtime, account_id=state["account_id"], site_id=state["site_id"],
+                          limit=min(planned, written + GAP_PAGES))
+    return {"report": {"gaps": {"written": result.counts.get("pages_written", 0),
+                                "remaining": planned - written - result.counts.get("pages_written", 0)}}}
+
+
+builder = StateGraph(MaintenanceState, context_schema=MaintenanceContext)
+builder.add_node("health", check_health)
+builder.add_node("links", audit_and_repair_links)
+builder.add_node("optimize", reoptimize)
+builder.add_node("gaps", fill_gaps)
+builder.add_edge(START, "links")
+builder.add_edge("links", "optimize")
+builder.add_edge("optimize", "gaps")
+builder.add_edge("gaps", "health")
+builder.add_edge("health", END)
+
+
+def build_graph(checkpointer: Any = None) -> Any:
+    return builder.compile(checkpointer=checkpointer)
