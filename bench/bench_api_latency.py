@@ -24,8 +24,12 @@ from igny8.api.app import create_app
 from igny8.memory.api_keys import issue_key
 from igny8.pipeline.run import run_pipeline
 
-ENDPOINTS = ["/api/v1/plugin/health", "/api/v1/plugin/taxonomies", "/api/v1/plugin/blueprint",
-             "/api/v1/plugin/queue?limit=20"]
+ENDPOINTS = [
+    "/api/v1/plugin/health",
+    "/api/v1/plugin/taxonomies",
+    "/api/v1/plugin/blueprint",
+    "/api/v1/plugin/queue?limit=20",
+]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -37,6 +41,7 @@ async def load(base: str, path: str, key: str, requests: int, concurrency: int) 
     timings: list[float] = []
     semaphore = asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient(base_url=base, headers={"X-IGNY8-API-KEY": key}, timeout=30) as client:
+
         async def one() -> None:
             async with semaphore:
                 started = time.perf_counter()
@@ -67,8 +72,10 @@ def main(requests: int, concurrency: int) -> None:
         base = f"http://127.0.0.1:{port}"
         try:
             asyncio.run(load(base, ENDPOINTS[0], key, 20, 4))  # warm-up
-            print(f"{requests} requests per endpoint, {concurrency} concurrent clients (2 cores, server and load "
-                  "in one process)")
+            print(
+                f"{requests} requests per endpoint, {concurrency} concurrent clients (2 cores, server and load "
+                "in one process)"
+            )
             baseline = None
             for path in ENDPOINTS:
                 timings = asyncio.run(load(base, path, key, requests, concurrency))

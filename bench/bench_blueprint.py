@@ -30,15 +30,26 @@ CASES = [
 ]
 
 
-def build_once(database: Database, embedder: Embedder, account: int, case: tuple[str, list[str], str]) -> tuple[float, int, int]:
+def build_once(
+    database: Database, embedder: Embedder, account: int, case: tuple[str, list[str], str]
+) -> tuple[float, int, int]:
     industry, sectors, site_type = case
     settings = Settings(embedder="fake")
     context = SiteBuildContext(load_catalog(), database, ModelGateway(settings, database), embedder)
-    request = BuildRequest(account_id=account, site_id=None, site_name="bench", industry=industry, sectors=sectors,
-                           site_type=site_type, business={}, auto_approve=True)
+    request = BuildRequest(
+        account_id=account,
+        site_id=None,
+        site_name="bench",
+        industry=industry,
+        sectors=sectors,
+        site_type=site_type,
+        business={},
+        auto_approve=True,
+    )
     started = time.perf_counter()
-    values = build_graph(InMemorySaver()).invoke(initial_state(request), {"configurable": {"thread_id": "b"}},
-                                                 context=context)
+    values = build_graph(InMemorySaver()).invoke(
+        initial_state(request), {"configurable": {"thread_id": "b"}}, context=context
+    )
     elapsed = time.perf_counter() - started
     keywords = sum(len(c["keywords"]) for c in values["clusters"])
     return elapsed, keywords, len(values["clusters"])
@@ -59,10 +70,14 @@ def main() -> None:
             full, keywords, clusters = build_once(database, minilm, account, case)
             baseline, _, _ = build_once(database, FakeEmbedder(), account, case)
             totals.append(full)
-            print(f"{' + '.join(case[1]):55} {keywords:8d} {clusters:8d} {full:7.2f} {baseline:10.2f} "
-                  f"{full / baseline:6.2f}")
-        print(f"median full build: {statistics.median(totals):.2f} s; worst: {max(totals):.2f} s "
-              f"(target: under 60 s, model calls included; authored templates need none)")
+            print(
+                f"{' + '.join(case[1]):55} {keywords:8d} {clusters:8d} {full:7.2f} {baseline:10.2f} "
+                f"{full / baseline:6.2f}"
+            )
+        print(
+            f"median full build: {statistics.median(totals):.2f} s; worst: {max(totals):.2f} s "
+            f"(target: under 60 s, model calls included; authored templates need none)"
+        )
         database.close()
 
 

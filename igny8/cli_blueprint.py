@@ -38,8 +38,15 @@ app.add_typer(blueprint_app, name="blueprint")
 def catalog_industries(as_json: bool = typer.Option(False, "--json")) -> None:
     """List the industries."""
     catalog = load_catalog()
-    rows = [{"slug": i.slug, "name": i.name, "sectors": len(i.sectors),
-             "templates": sum(1 for s in i.sectors if s.slug in catalog.templates)} for i in catalog.industries]
+    rows = [
+        {
+            "slug": i.slug,
+            "name": i.name,
+            "sectors": len(i.sectors),
+            "templates": sum(1 for s in i.sectors if s.slug in catalog.templates),
+        }
+        for i in catalog.industries
+    ]
     if as_json:
         print(json.dumps(rows, indent=2))
         return
@@ -52,16 +59,26 @@ def catalog_industries(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @catalog_app.command("sectors")
-def catalog_sectors(industry: str | None = typer.Option(None, help="Only this industry."),
-                    as_json: bool = typer.Option(False, "--json")) -> None:
+def catalog_sectors(
+    industry: str | None = typer.Option(None, help="Only this industry."), as_json: bool = typer.Option(False, "--json")
+) -> None:
     """List the sectors, with their site types and whether a template is authored."""
     catalog = load_catalog()
     try:
         industries = [catalog.industry(industry)] if industry else catalog.industries
     except CatalogError as exc:
         raise fail(str(exc)) from exc
-    rows = [{"industry": i.slug, "slug": s.slug, "name": s.name, "site_types": s.site_types,
-             "template": s.slug in catalog.templates} for i in industries for s in i.sectors]
+    rows = [
+        {
+            "industry": i.slug,
+            "slug": s.slug,
+            "name": s.name,
+            "site_types": s.site_types,
+            "template": s.slug in catalog.templates,
+        }
+        for i in industries
+        for s in i.sectors
+    ]
     if as_json:
         print(json.dumps(rows, indent=2))
         return
@@ -69,8 +86,13 @@ def catalog_sectors(industry: str | None = typer.Option(None, help="Only this in
     for column in ("industry", "slug", "name", "site types", "template"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["industry"], row["slug"], row["name"], ", ".join(row["site_types"]),
-                      "authored" if row["template"] else "on demand")
+        table.add_row(
+            row["industry"],
+            row["slug"],
+            row["name"],
+            ", ".join(row["site_types"]),
+            "authored" if row["template"] else "on demand",
+        )
     console.print(table)
 
 
@@ -82,8 +104,10 @@ def catalog_validate() -> None:
     violations = validate_catalog(catalog, problems)
     for violation in violations:
         console.print(f"[red]✗[/] {violation}")
-    console.print(f"{len(catalog.industries)} industries, {catalog.sector_count} sectors, "
-                  f"{len(templates)} authored templates: {len(violations)} violations")
+    console.print(
+        f"{len(catalog.industries)} industries, {catalog.sector_count} sectors, "
+        f"{len(templates)} authored templates: {len(violations)} violations"
+    )
     if violations:
         raise typer.Exit(1)
 
@@ -124,8 +148,9 @@ def _ask_review(payload: dict[str, Any]) -> dict[str, Any]:
             err_console.print(f"[red]{exc}[/]; try again")
 
 
-def _run_build(graph: Any, start: Any, config: dict[str, Any], context: SiteBuildContext,
-               interactive: bool) -> dict[str, Any]:
+def _run_build(
+    graph: Any, start: Any, config: dict[str, Any], context: SiteBuildContext, interactive: bool
+) -> dict[str, Any]:
     """Stream the graph, printing progress, answering review pauses at the terminal."""
     payload: Any = start
     while True:
@@ -142,16 +167,20 @@ def _run_build(graph: Any, start: Any, config: dict[str, Any], context: SiteBuil
         if interrupted is None:
             return dict(graph.get_state(config).values)
         if not interactive:
-            raise fail(f"the build paused for review; resume it with `igny8 blueprint resume "
-                       f"{config['configurable']['thread_id']}`")
+            raise fail(
+                f"the build paused for review; resume it with `igny8 blueprint resume "
+                f"{config['configurable']['thread_id']}`"
+            )
         payload = Command(resume=_ask_review(interrupted))
 
 
 def _print_blueprint_summary(blueprint: Blueprint) -> None:
-    console.print(f"[bold]Blueprint v{blueprint.version}[/] ({blueprint.status}) for site {blueprint.site_id}: "
-                  f"{len(blueprint.attributes)} attributes, {len(blueprint.clusters)} clusters, "
-                  f"{blueprint.keyword_count} keywords, {len(blueprint.pages)} pages, "
-                  f"{len(blueprint.link_map)} planned links, health {blueprint.health.score}/100")
+    console.print(
+        f"[bold]Blueprint v{blueprint.version}[/] ({blueprint.status}) for site {blueprint.site_id}: "
+        f"{len(blueprint.attributes)} attributes, {len(blueprint.clusters)} clusters, "
+        f"{blueprint.keyword_count} keywords, {len(blueprint.pages)} pages, "
+        f"{len(blueprint.link_map)} planned links, health {blueprint.health.score}/100"
+    )
     for note in blueprint.notes:
         console.print(f"  · {note}")
 
@@ -161,8 +190,11 @@ def _stored(values: dict[str, Any], activate: bool) -> Blueprint:
     with open_runtime(settings) as runtime, runtime.database.connection() as conn:
         account = local_account(conn)
         site_id, version = values["site_id"], values["version"]
-        return (activate_blueprint(conn, account_id=account, site_id=site_id, version=version) if activate
-                else get_blueprint(conn, account_id=account, site_id=site_id, version=version))
+        return (
+            activate_blueprint(conn, account_id=account, site_id=site_id, version=version)
+            if activate
+            else get_blueprint(conn, account_id=account, site_id=site_id, version=version)
+        )
 
 
 def _emit(blueprint: Blueprint, as_json: bool, out: Path | None) -> None:
@@ -191,14 +223,30 @@ def blueprint_create(
     out: Path | None = typer.Option(None, help="Also write the blueprint JSON to this file."),
 ) -> None:
     """Design a whole site: attributes, clusters, keywords, taxonomy, pages, links and health."""
-    blueprint = create_blueprint(industry=industry, sectors=sector, site_type=site_type, business=business,
-                                 site=site, name=name, interactive=not yes, activate=activate)
+    blueprint = create_blueprint(
+        industry=industry,
+        sectors=sector,
+        site_type=site_type,
+        business=business,
+        site=site,
+        name=name,
+        interactive=not yes,
+        activate=activate,
+    )
     _emit(blueprint, as_json, out)
 
 
-def create_blueprint(*, industry: str, sectors: list[str], site_type: str, business: Path | None = None,
-                     site: int | None = None, name: str | None = None, interactive: bool = False,
-                     activate: bool = True) -> Blueprint:
+def create_blueprint(
+    *,
+    industry: str,
+    sectors: list[str],
+    site_type: str,
+    business: Path | None = None,
+    site: int | None = None,
+    name: str | None = None,
+    interactive: bool = False,
+    activate: bool = True,
+) -> Blueprint:
     """Validate the request, run the site_build graph (asking at the review pauses when interactive) and
     return the stored blueprint. Errors exit with a message that says what to fix."""
     catalog = load_catalog()
@@ -214,16 +262,27 @@ def create_blueprint(*, industry: str, sectors: list[str], site_type: str, busin
             with runtime.database.connection() as conn:
                 account = local_account(conn)
             request = BuildRequest(
-                account_id=account, site_id=site, industry=industry_entry.slug, sectors=[s.slug for s in resolved],
-                site_name=name or details.name or " + ".join(s.name for s in resolved), site_type=site_type,
-                business=details.model_dump(mode="json"), auto_approve=not interactive,
+                account_id=account,
+                site_id=site,
+                industry=industry_entry.slug,
+                sectors=[s.slug for s in resolved],
+                site_name=name or details.name or " + ".join(s.name for s in resolved),
+                site_type=site_type,
+                business=details.model_dump(mode="json"),
+                auto_approve=not interactive,
             )
-            err_console.print(f"build {thread_id}: {industry_entry.name} / {', '.join(s.name for s in resolved)} "
-                              f"({site_type})")
+            err_console.print(
+                f"build {thread_id}: {industry_entry.name} / {', '.join(s.name for s in resolved)} ({site_type})"
+            )
             context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
             with open_checkpointer(runtime.database.url) as saver:
-                values = _run_build(build_graph(saver), initial_state(request),
-                                    {"configurable": {"thread_id": thread_id}}, context, interactive=interactive)
+                values = _run_build(
+                    build_graph(saver),
+                    initial_state(request),
+                    {"configurable": {"thread_id": thread_id}},
+                    context,
+                    interactive=interactive,
+                )
     except (PopulationError, CatalogError, NotFound, DatabaseUnavailable) as exc:
         raise fail(str(exc)) from exc
     return _stored(values, activate)
@@ -251,8 +310,11 @@ def blueprint_resume(
             start = None
         else:
             start = None
-        values = _run_build(graph, start, config, context, interactive=True) if (snapshot.next or start) \
+        values = (
+            _run_build(graph, start, config, context, interactive=True)
+            if (snapshot.next or start)
             else dict(snapshot.values)
+        )
     _emit(_stored(values, activate), as_json, out)
 
 
@@ -276,14 +338,24 @@ def blueprint_list(site: int | None = typer.Option(None), as_json: bool = typer.
     for column in ("site", "version", "status", "clusters", "keywords", "health", "created"):
         table.add_column(column)
     for r in rows:
-        table.add_row(str(r.site_id), str(r.version), r.status, str(r.cluster_count), str(r.keyword_count),
-                      f"{r.health_score:.0f}" if r.health_score is not None else "-", r.created_at.strftime("%F %T"))
+        table.add_row(
+            str(r.site_id),
+            str(r.version),
+            r.status,
+            str(r.cluster_count),
+            str(r.keyword_count),
+            f"{r.health_score:.0f}" if r.health_score is not None else "-",
+            r.created_at.strftime("%F %T"),
+        )
     console.print(table)
 
 
 @blueprint_app.command("show")
-def blueprint_show(site: int = typer.Option(...), version: int | None = typer.Option(None, help="Default: active."),
-                   as_json: bool = typer.Option(False, "--json")) -> None:
+def blueprint_show(
+    site: int = typer.Option(...),
+    version: int | None = typer.Option(None, help="Default: active."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """Show a blueprint version (the active one by default)."""
     blueprint = _with_conn(lambda conn, account: get_blueprint(conn, account_id=account, site_id=site, version=version))
     _emit(blueprint, as_json, None)
@@ -299,14 +371,18 @@ def blueprint_show(site: int = typer.Option(...), version: int | None = typer.Op
 @blueprint_app.command("activate")
 def blueprint_activate(site: int = typer.Option(...), version: int = typer.Option(...)) -> None:
     """Make a version the site's active blueprint (the previous one is superseded)."""
-    blueprint = _with_conn(lambda conn, account: activate_blueprint(conn, account_id=account, site_id=site,
-                                                                    version=version))
+    blueprint = _with_conn(
+        lambda conn, account: activate_blueprint(conn, account_id=account, site_id=site, version=version)
+    )
     console.print(f"site {site}: blueprint v{blueprint.version} is active")
 
 
 @blueprint_app.command("export")
-def blueprint_export(site: int = typer.Option(...), version: int | None = typer.Option(None),
-                     out: Path | None = typer.Option(None, help="File to write; default prints.")) -> None:
+def blueprint_export(
+    site: int = typer.Option(...),
+    version: int | None = typer.Option(None),
+    out: Path | None = typer.Option(None, help="File to write; default prints."),
+) -> None:
     """Export a blueprint version as JSON."""
     blueprint = _with_conn(lambda conn, account: get_blueprint(conn, account_id=account, site_id=site, version=version))
     _emit(blueprint, as_json=out is None, out=out)

@@ -42,8 +42,10 @@ def demo(
         result = run_with_progress(runtime, account, blueprint.site_id, pages, None)
         finished = time.perf_counter()
         with runtime.database.connection() as conn:
-            tokens = conn.execute("SELECT coalesce(sum(prompt_tokens + completion_tokens), 0) AS t FROM credit_ledger"
-                                  " WHERE site_id = %s", (blueprint.site_id,)).fetchone()["t"]
+            tokens = conn.execute(
+                "SELECT coalesce(sum(prompt_tokens + completion_tokens), 0) AS t FROM credit_ledger WHERE site_id = %s",
+                (blueprint.site_id,),
+            ).fetchone()["t"]
             credits = credits_spent(conn, account_id=account, site_id=blueprint.site_id)
     table = Table(title=f"Site {blueprint.site_id}: blueprint v{blueprint.version} ({blueprint.status})")
     table.add_column("figure")
@@ -69,5 +71,7 @@ def demo(
         table.add_row(*row)
     console.print(table)
     console.print(f"Static preview: {result.counts.get('preview')}")
-    console.print(f"Inspect it with `igny8 blueprint show --site {blueprint.site_id}` "
-                  f"or export it with `igny8 blueprint export --site {blueprint.site_id} --out blueprint.json`.")
+    console.print(
+        f"Inspect it with `igny8 blueprint show --site {blueprint.site_id}` "
+        f"or export it with `igny8 blueprint export --site {blueprint.site_id} --out blueprint.json`."
+    )

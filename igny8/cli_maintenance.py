@@ -22,27 +22,41 @@ app.add_typer(maintenance_app, name="maintenance")
 
 
 @schedule_app.command("set")
-def schedule_set(site: int = typer.Option(...), every: int = typer.Option(168, help="Hours between runs."),
-                 tasks: str = typer.Option(",".join(repo.TASKS), help="health,links,optimize,gaps"),
-                 disable: bool = typer.Option(False), now: bool = typer.Option(False, help="Due at once.")) -> None:
+def schedule_set(
+    site: int = typer.Option(...),
+    every: int = typer.Option(168, help="Hours between runs."),
+    tasks: str = typer.Option(",".join(repo.TASKS), help="health,links,optimize,gaps"),
+    disable: bool = typer.Option(False),
+    now: bool = typer.Option(False, help="Due at once."),
+) -> None:
     """Set a site's maintenance schedule (it lives in PostgreSQL and survives restarts)."""
     try:
         with open_runtime(get_settings()) as runtime, runtime.database.connection() as conn:
             get_site(conn, account_id=local_account(conn), site_id=site)
-            row = repo.set_schedule(conn, site_id=site, every_hours=every, enabled=not disable, run_now=now,
-                                    tasks=[t.strip() for t in tasks.split(",") if t.strip()])
+            row = repo.set_schedule(
+                conn,
+                site_id=site,
+                every_hours=every,
+                enabled=not disable,
+                run_now=now,
+                tasks=[t.strip() for t in tasks.split(",") if t.strip()],
+            )
     except (NotFound, ValueError) as exc:
         raise fail(str(exc)) from exc
-    console.print(f"site {site}: every {row['every_hours']} h, tasks {', '.join(row['tasks'])}, "
-                  f"{'enabled' if row['enabled'] else 'disabled'}, next run {row['next_run_at']:%F %T %Z}")
+    console.print(
+        f"site {site}: every {row['every_hours']} h, tasks {', '.join(row['tasks'])}, "
+        f"{'enabled' if row['enabled'] else 'disabled'}, next run {row['next_run_at']:%F %T %Z}"
+    )
 
 
 @schedule_app.command("show")
 def schedule_show(site: int = typer.Option(...)) -> None:
     with open_runtime(get_settings()) as runtime, runtime.database.connection() as conn:
         row = conn.execute("SELECT * FROM maintenance_schedules WHERE site_id = %s", (site,)).fetchone()
-        runs = conn.execute("SELECT id, status, started_at, report FROM maintenance_runs WHERE site_id = %s"
-                            " ORDER BY id DESC LIMIT 5", (site,)).fetchall()
+        runs = conn.execute(
+            "SELECT id, status, started_at, report FROM maintenance_runs WHERE site_id = %s ORDER BY id DESC LIMIT 5",
+            (site,),
+        ).fetchall()
     if row is None:
         raise fail(f"site {site} has no schedule; set one with `igny8 schedule set --site {site}`")
     console.print(f"every {row['every_hours']} h, tasks {row['tasks']}, next {row['next_run_at']:%F %T %Z}")
@@ -65,16 +79,21 @@ def maintenance_run(site: int = typer.Option(...), tasks: str = typer.Option(","
 
 
 @app.command()
-def worker(once: bool = typer.Option(False, help="Run what is due, then stop."),
-           poll: float | None = typer.Option(None, help="Seconds between checks (IGNY8_WORKER_POLL_S).")) -> None:
+def worker(
+    once: bool = typer.Option(False, help="Run what is due, then stop."),
+    poll: float | None = typer.Option(None, help="Seconds between checks (IGNY8_WORKER_POLL_S)."),
+) -> None:
     """Run scheduled maintenance for every site whose run is due, until stopped."""
     settings = get_settings()
     with open_runtime(settings) as runtime:
         console.print("worker started; Ctrl-C stops it")
         try:
-            total = run_worker(runtime, once=once, poll_s=poll or settings.worker_poll_s,
-                               on_report=lambda site, report: console.print(
-                                   f"site {site}: {json.dumps(report, default=str)[:300]}"))
+            total = run_worker(
+                runtime,
+                once=once,
+                poll_s=poll or settings.worker_poll_s,
+                on_report=lambda site, report: console.print(f"site {site}: {json.dumps(report, default=str)[:300]}"),
+            )
         except KeyboardInterrupt:
             total = 0
     console.print(f"{total} maintenance runs")

@@ -19,8 +19,9 @@ app.add_typer(pipeline_app, name="pipeline")
 
 
 def run_with_progress(runtime, account: int, site: int, limit: int | None, stages: list[str] | None) -> PipelineResult:  # type: ignore[no-untyped-def]
-    with Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console) as bars:
+    with Progress(
+        TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console
+    ) as bars:
         tasks: dict[str, int] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -49,8 +50,17 @@ def pipeline_run(
     except (NotFound, NoActiveBlueprint, PipelineOptionError) as exc:
         raise fail(str(exc)) from exc
     if as_json:
-        print(json.dumps({"run_id": result.run_id, "resumed": result.resumed, "counts": result.counts,
-                          "seconds": round(result.seconds, 2)}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "run_id": result.run_id,
+                    "resumed": result.resumed,
+                    "counts": result.counts,
+                    "seconds": round(result.seconds, 2),
+                },
+                indent=2,
+            )
+        )
         return
     for line in result.log:
         console.print(f"[green]✓[/] {line}")

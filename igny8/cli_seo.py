@@ -43,17 +43,32 @@ def site_audit(runtime: Runtime, site: int, blueprint: Any):  # type: ignore[no-
     plan = {p.slug: p for p in blueprint.pages}
     with runtime.database.connection() as conn:
         rows = conn.execute("SELECT slug, html FROM content WHERE site_id = %s", (site,)).fetchall()
-    return audit_links([AuditPage(r["slug"], plan[r["slug"]].kind if r["slug"] in plan else "page",
-                                  plan[r["slug"]].cluster if r["slug"] in plan else None, r["html"]) for r in rows])
+    return audit_links(
+        [
+            AuditPage(
+                r["slug"],
+                plan[r["slug"]].kind if r["slug"] in plan else "page",
+                plan[r["slug"]].cluster if r["slug"] in plan else None,
+                r["html"],
+            )
+            for r in rows
+        ]
+    )
 
 
 @links_app.command("plan")
 def links_plan(site: int = typer.Option(...), as_json: bool = typer.Option(False, "--json")) -> None:
     """Place internal links in every written page (incremental; a page keeps the links it has)."""
-    result = _with_site(site, lambda rt, account, bp: link_site(rt.database, rt.gateway, account_id=account,
-                                                                site_id=site, blueprint=bp))
-    summary = {"pages": result.pages, "links_added": result.links_added, "bridged": result.bridged,
-               "orphans_rescued": result.rescued, "failures": result.failures}
+    result = _with_site(
+        site, lambda rt, account, bp: link_site(rt.database, rt.gateway, account_id=account, site_id=site, blueprint=bp)
+    )
+    summary = {
+        "pages": result.pages,
+        "links_added": result.links_added,
+        "bridged": result.bridged,
+        "orphans_rescued": result.rescued,
+        "failures": result.failures,
+    }
     print(json.dumps(summary, indent=2)) if as_json else console.print(summary)
 
 
@@ -69,17 +84,23 @@ def links_audit(site: int = typer.Option(...), as_json: bool = typer.Option(Fals
 @schema_app.command("enhance")
 def schema_enhance(site: int = typer.Option(...)) -> None:
     """Add or refresh JSON-LD and SERP elements on every stored page (retroactive enhancement)."""
-    result = _with_site(site, lambda rt, account, bp: enhance_site(rt.database, account_id=account, site_id=site,
-                                                                   blueprint=bp))
-    console.print(f"{result.pages} pages, {result.blocks} JSON-LD blocks, {len(result.invalid)} invalid, "
-                  f"{result.warnings} recommended properties missing; elements: {result.elements}")
+    result = _with_site(
+        site, lambda rt, account, bp: enhance_site(rt.database, account_id=account, site_id=site, blueprint=bp)
+    )
+    console.print(
+        f"{result.pages} pages, {result.blocks} JSON-LD blocks, {len(result.invalid)} invalid, "
+        f"{result.warnings} recommended properties missing; elements: {result.elements}"
+    )
     for line in result.invalid:
         console.print(f"[red]✗[/] {line}")
 
 
 @optimize_app.command("score")
-def optimize_score(site: int = typer.Option(...), page: str | None = typer.Option(None, help="One page's slug."),
-                   as_json: bool = typer.Option(False, "--json")) -> None:
+def optimize_score(
+    site: int = typer.Option(...),
+    page: str | None = typer.Option(None, help="One page's slug."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """Each page's 0–100 score with its dimensions explained (lowest first)."""
     scored = _with_site(site, lambda rt, account, bp: score_site(rt.database, site_id=site, blueprint=bp))
     if page:
@@ -94,25 +115,34 @@ def optimize_score(site: int = typer.Option(...), page: str | None = typer.Optio
     table.add_column("score", justify="right")
     table.add_column("dimensions", overflow="fold")
     for row, score in scored:
-        table.add_row(row["slug"], f"{score.total:.0f}",
-                      "\n".join(f"{d.name} {d.points:g}/{d.out_of}: {d.why}" for d in score.dimensions) if page
-                      else ", ".join(f"{d.name} {d.points:g}/{d.out_of}" for d in score.dimensions))
+        table.add_row(
+            row["slug"],
+            f"{score.total:.0f}",
+            "\n".join(f"{d.name} {d.points:g}/{d.out_of}: {d.why}" for d in score.dimensions)
+            if page
+            else ", ".join(f"{d.name} {d.points:g}/{d.out_of}" for d in score.dimensions),
+        )
     console.print(table)
 
 
 @optimize_app.command("run")
-def optimize_run(site: int = typer.Option(...), page: str | None = typer.Option(None),
-                 lowest: int = typer.Option(5, min=1, max=500, help="Batch mode: the N lowest-scoring pages."),
-                 below: float = typer.Option(100.0, help="Only pages scoring under this.")) -> None:
+def optimize_run(
+    site: int = typer.Option(...),
+    page: str | None = typer.Option(None),
+    lowest: int = typer.Option(5, min=1, max=500, help="Batch mode: the N lowest-scoring pages."),
+    below: float = typer.Option(100.0, help="Only pages scoring under this."),
+) -> None:
     """Rewrite pages with the optimizer agent; a rewrite that lowers the score is rejected."""
+
     def work(rt: Runtime, account: int, bp: Any) -> list:
         if page:
             rows = [row for row, _ in score_site(rt.database, site_id=site, blueprint=bp) if row["slug"] == page]
             if not rows:
                 raise NotFound(f"site {site} has no written page {page!r}")
             return [optimise_page(rt.database, rt.gateway, account_id=account, site_id=site, blueprint=bp, row=rows[0])]
-        return optimise_lowest(rt.database, rt.gateway, account_id=account, site_id=site, blueprint=bp, count=lowest,
-                               below=below)
+        return optimise_lowest(
+            rt.database, rt.gateway, account_id=account, site_id=site, blueprint=bp, count=lowest, below=below
+        )
 
     for result in _with_site(site, work):
         mark = "[green]kept[/]" if result.accepted else "[yellow]rejected[/]"

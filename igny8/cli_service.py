@@ -21,8 +21,10 @@ app.add_typer(site_app, name="site")
 
 
 @app.command()
-def serve(host: str | None = typer.Option(None, help="Default IGNY8_API_HOST (127.0.0.1)."),
-          port: int | None = typer.Option(None, help="Default IGNY8_API_PORT (8088).")) -> None:
+def serve(
+    host: str | None = typer.Option(None, help="Default IGNY8_API_HOST (127.0.0.1)."),
+    port: int | None = typer.Option(None, help="Default IGNY8_API_PORT (8088)."),
+) -> None:
     """Run the HTTP API (OpenAPI at /docs and /openapi.json)."""
     import uvicorn
 
@@ -49,25 +51,50 @@ def account_create(name: str = typer.Option(...), as_json: bool = typer.Option(F
 
 
 @site_app.command("create")
-def site_create(name: str = typer.Option(...), url: str | None = typer.Option(None),
-                industry: str = typer.Option(...), sector: list[str] = typer.Option(...),
-                site_type: str | None = typer.Option(None, help="Default: the first sector's typical type."),
-                account: int | None = typer.Option(None, help="Default: the local account."),
-                as_json: bool = typer.Option(False, "--json")) -> None:
+def site_create(
+    name: str = typer.Option(...),
+    url: str | None = typer.Option(None),
+    industry: str = typer.Option(...),
+    sector: list[str] = typer.Option(...),
+    site_type: str | None = typer.Option(None, help="Default: the first sector's typical type."),
+    account: int | None = typer.Option(None, help="Default: the local account."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """Create a site and print its id and API key (shown once, stored hashed)."""
     try:
         with open_runtime(get_settings()) as runtime, runtime.database.connection() as conn:
             account_id = account if account is not None else local_account(conn)
             if not conn.execute("SELECT 1 FROM accounts WHERE id = %s", (account_id,)).fetchone():
                 raise NotFound(f"account {account_id} not found")
-            created = create_site_with_key(conn, runtime.catalog, account_id=account_id, name=name, url=url,
-                                           industry=industry, sectors=sector, site_type=site_type)
+            created = create_site_with_key(
+                conn,
+                runtime.catalog,
+                account_id=account_id,
+                name=name,
+                url=url,
+                industry=industry,
+                sectors=sector,
+                site_type=site_type,
+            )
     except (CatalogError, NotFound) as exc:
         raise fail(str(exc)) from exc
     site = created.site
     if as_json:
-        print(json.dumps({"id": site.id, "name": site.name, "url": site.url, "site_type": site.site_type,
-                          "industry": site.industry, "sectors": list(site.sectors), "api_key": created.api_key}))
+        print(
+            json.dumps(
+                {
+                    "id": site.id,
+                    "name": site.name,
+                    "url": site.url,
+                    "site_type": site.site_type,
+                    "industry": site.industry,
+                    "sectors": list(site.sectors),
+                    "api_key": created.api_key,
+                }
+            )
+        )
     else:
-        console.print(f"site {site.id} ({site.site_type}): key {created.api_key}\n"
-                      "Store the key now: it is shown only once. The plugin sends it as X-IGNY8-API-KEY.")
+        console.print(
+            f"site {site.id} ({site.site_type}): key {created.api_key}\n"
+            "Store the key now: it is shown only once. The plugin sends it as X-IGNY8-API-KEY."
+        )

@@ -44,17 +44,26 @@ class Settings(BaseSettings):
     local_model_context: int = 4096
     local_model_threads: int = 2
 
-    fake_model_latency_s: float = Field(default=0.0, ge=0, le=60,
-                                        description="Latency of igny8-fake/lorem (benchmarks, crash tests).")
+    fake_model_latency_s: float = Field(
+        default=0.0, ge=0, le=60, description="Latency of igny8-fake/lorem (benchmarks, crash tests)."
+    )
     image_model: str | None = Field(default=None, description="A LiteLLM image model; unset renders SVG cards.")
     provider_concurrency: dict[str, int] = Field(
         default_factory=lambda: {"igny8-local": 1, "igny8-fake": 8, "openai": 8, "anthropic": 8},
-        description="Model calls in flight at once, per provider.")
+        description="Model calls in flight at once, per provider.",
+    )
     default_provider_concurrency: int = 4
     batch_sizes: dict[str, int] = Field(
-        default_factory=lambda: {"clustering": 50, "ideas": 1, "tasks": 20, "content": 1, "image_prompts": 1,
-                                 "images": 1},
-        description="Items per batch for each pipeline stage (plan defaults).")
+        default_factory=lambda: {
+            "clustering": 50,
+            "ideas": 1,
+            "tasks": 20,
+            "content": 1,
+            "image_prompts": 1,
+            "images": 1,
+        },
+        description="Items per batch for each pipeline stage (plan defaults).",
+    )
 
     embedder: Literal["minilm", "fake"] = "minilm"
     executor: Literal["ray", "inline"] = "inline"

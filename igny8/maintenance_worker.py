@@ -21,8 +21,9 @@ from igny8.runtime import Runtime
 log = logging.getLogger(__name__)
 
 
-def run_site_maintenance(runtime: Runtime, lock_conn: psycopg.Connection, *, site_id: int,
-                         tasks: list[str]) -> dict[str, Any] | None:
+def run_site_maintenance(
+    runtime: Runtime, lock_conn: psycopg.Connection, *, site_id: int, tasks: list[str]
+) -> dict[str, Any] | None:
     """Run (or resume) one site's maintenance; None when another worker holds the site."""
     if not repo.try_lock_site(lock_conn, site_id):
         return None
@@ -37,8 +38,11 @@ def run_site_maintenance(runtime: Runtime, lock_conn: psycopg.Connection, *, sit
             with open_checkpointer(runtime.database.url) as saver:
                 graph = build_graph(saver)
                 snapshot = graph.get_state(config)
-                start = None if (resumed and snapshot.next) else {
-                    "site_id": site_id, "account_id": account["account_id"], "tasks": tasks, "report": {}}
+                start = (
+                    None
+                    if (resumed and snapshot.next)
+                    else {"site_id": site_id, "account_id": account["account_id"], "tasks": tasks, "report": {}}
+                )
                 values = graph.invoke(start, config, context=MaintenanceContext(runtime))
             report = {**values["report"], "resumed": resumed, "run_id": run_id}
             with runtime.database.connection() as conn:
@@ -53,8 +57,11 @@ def run_site_maintenance(runtime: Runtime, lock_conn: psycopg.Connection, *, sit
         repo.unlock_site(lock_conn, site_id)
 
 
-def work_once(runtime: Runtime, lock_conn: psycopg.Connection,
-              on_report: Callable[[int, dict[str, Any]], None] = lambda site, report: None) -> int:
+def work_once(
+    runtime: Runtime,
+    lock_conn: psycopg.Connection,
+    on_report: Callable[[int, dict[str, Any]], None] = lambda site, report: None,
+) -> int:
     """Resume stale runs, then run every due schedule; returns how many runs were done."""
     done = 0
     with runtime.database.connection() as conn:
@@ -62,8 +69,9 @@ def work_once(runtime: Runtime, lock_conn: psycopg.Connection,
     for site_id in stale:
         with runtime.database.connection() as conn:
             row = conn.execute("SELECT tasks FROM maintenance_schedules WHERE site_id = %s", (site_id,)).fetchone()
-        report = run_site_maintenance(runtime, lock_conn, site_id=site_id,
-                                      tasks=row["tasks"] if row else list(repo.TASKS))
+        report = run_site_maintenance(
+            runtime, lock_conn, site_id=site_id, tasks=row["tasks"] if row else list(repo.TASKS)
+        )
         if report is not None:
             on_report(site_id, report)
             done += 1
@@ -78,8 +86,13 @@ def work_once(runtime: Runtime, lock_conn: psycopg.Connection,
             done += 1
 
 
-def run_worker(runtime: Runtime, *, once: bool, poll_s: float,
-               on_report: Callable[[int, dict[str, Any]], None] = lambda site, report: None) -> int:
+def run_worker(
+    runtime: Runtime,
+    *,
+    once: bool,
+    poll_s: float,
+    on_report: Callable[[int, dict[str, Any]], None] = lambda site, report: None,
+) -> int:
     total = 0
     with psycopg.connect(runtime.database.url, autocommit=True, row_factory=dict_row) as lock_conn:
         while True:

@@ -28,8 +28,17 @@ def check_url(url: str | None) -> str | None:
     return url.rstrip("/")
 
 
-def create_site_with_key(conn: psycopg.Connection, catalog: Catalog, *, account_id: int, name: str, url: str | None,
-                         industry: str, sectors: list[str], site_type: str | None = None) -> NewSite:
+def create_site_with_key(
+    conn: psycopg.Connection,
+    catalog: Catalog,
+    *,
+    account_id: int,
+    name: str,
+    url: str | None,
+    industry: str,
+    sectors: list[str],
+    site_type: str | None = None,
+) -> NewSite:
     name = name.strip()
     if not 1 <= len(name) <= 200:
         raise CatalogError("the site name must be 1–200 characters")
@@ -37,6 +46,13 @@ def create_site_with_key(conn: psycopg.Connection, catalog: Catalog, *, account_
     first = catalog.sector(sectors[0], industry_entry).sector if sectors else None
     chosen_type = site_type or (first.site_types[0] if first else "blog")
     _, resolved = resolve_sectors(catalog, industry_entry.slug, sectors, chosen_type)
-    site = create_site(conn, account_id=account_id, name=name, url=check_url(url), site_type=chosen_type,
-                       industry=industry_entry.slug, sectors=[s.slug for s in resolved])
+    site = create_site(
+        conn,
+        account_id=account_id,
+        name=name,
+        url=check_url(url),
+        site_type=chosen_type,
+        industry=industry_entry.slug,
+        sectors=[s.slug for s in resolved],
+    )
     return NewSite(site, issue_key(conn, account_id=account_id, site_id=site.id, label="site"))

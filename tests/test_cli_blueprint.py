@@ -34,11 +34,18 @@ CREATE = ["blueprint", "create", "--site-type", "local_service", "--yes"]
     [
         (["--industry", "helthcare", "--sector", "dental-clinics"], "Did you mean: healthcare-medical"),
         (["--industry", "healthcare-medical", "--sector", "dentl-clinics"], "Did you mean: dental-clinics"),
-        (["--industry", "healthcare-medical", "--sector", "plumbing-services"], "unknown sector 'plumbing-services' in industry"),
-        (["--industry", "healthcare-medical"] + [a for s in ["dental-clinics"] * 6 for a in ("--sector", s)],
-         "at most 5 sectors"),
-        (["--industry", "healthcare-medical", "--sector", "dental-clinics", "--sector", "dental-clinics"],
-         "named more than once"),
+        (
+            ["--industry", "healthcare-medical", "--sector", "plumbing-services"],
+            "unknown sector 'plumbing-services' in industry",
+        ),
+        (
+            ["--industry", "healthcare-medical"] + [a for s in ["dental-clinics"] * 6 for a in ("--sector", s)],
+            "at most 5 sectors",
+        ),
+        (
+            ["--industry", "healthcare-medical", "--sector", "dental-clinics", "--sector", "dental-clinics"],
+            "named more than once",
+        ),
     ],
 )
 def test_bad_requests_are_refused_before_anything_is_written(
@@ -61,13 +68,15 @@ def test_bad_requests_are_refused_before_anything_is_written(
         ("services: [x]\n", ".yaml", "services.0: Value error, must be at least 2 characters"),
     ],
 )
-def test_malformed_business_files(data_dir: Path, pg_maintenance_url: str, tmp_path: Path, content: str,
-                                  suffix: str, message: str) -> None:
+def test_malformed_business_files(
+    data_dir: Path, pg_maintenance_url: str, tmp_path: Path, content: str, suffix: str, message: str
+) -> None:
     path = tmp_path / f"business{suffix}"
     path.write_text(content)
     before = site_count(pg_maintenance_url)
-    done = igny8(data_dir, *CREATE, "--industry", "healthcare-medical", "--sector", "dental-clinics",
-                 "--business", str(path))
+    done = igny8(
+        data_dir, *CREATE, "--industry", "healthcare-medical", "--sector", "dental-clinics", "--business", str(path)
+    )
     assert done.returncode == 2
     assert message in " ".join(done.stderr.split())
     assert site_count(pg_maintenance_url) == before
@@ -75,10 +84,21 @@ def test_malformed_business_files(data_dir: Path, pg_maintenance_url: str, tmp_p
 
 def test_create_list_show_export(data_dir: Path, tmp_path: Path) -> None:
     business = tmp_path / "business.yaml"
-    business.write_text("name: Bright Smile\nservices: [Invisalign, Dental Implants, Teeth Whitening, Veneers]\n"
-                        "locations: [Austin, Round Rock, Cedar Park, Georgetown]\n")
-    done = igny8(data_dir, *CREATE, "--industry", "Healthcare & Medical", "--sector", "Dental Clinics",
-                 "--business", str(business), "--json")
+    business.write_text(
+        "name: Bright Smile\nservices: [Invisalign, Dental Implants, Teeth Whitening, Veneers]\n"
+        "locations: [Austin, Round Rock, Cedar Park, Georgetown]\n"
+    )
+    done = igny8(
+        data_dir,
+        *CREATE,
+        "--industry",
+        "Healthcare & Medical",
+        "--sector",
+        "Dental Clinics",
+        "--business",
+        str(business),
+        "--json",
+    )
     assert done.returncode == 0, done.stderr
     blueprint = json.loads(done.stdout)
     assert blueprint["status"] == "active" and blueprint["site_type"] == "local_service"
@@ -100,12 +120,21 @@ def test_create_list_show_export(data_dir: Path, tmp_path: Path) -> None:
 
 
 def test_review_lines_parse_into_edits() -> None:
-    answer = parse_review_lines(["remove value treatment Dentures", "rename value treatment Invisalign = Clear Aligners",
-                                 "add attribute Clinic Amenity secondary feature = Parking, Wifi, Late Hours, Kids Room",
-                                 "rename cluster dental-implants = Implants"])
+    answer = parse_review_lines(
+        [
+            "remove value treatment Dentures",
+            "rename value treatment Invisalign = Clear Aligners",
+            "add attribute Clinic Amenity secondary feature = Parking, Wifi, Late Hours, Kids Room",
+            "rename cluster dental-implants = Implants",
+        ]
+    )
     assert answer["approve"] is False
-    assert answer["attribute_edits"][1] == {"op": "rename_value", "attribute": "treatment", "value": "Invisalign",
-                                            "new_name": "Clear Aligners"}
+    assert answer["attribute_edits"][1] == {
+        "op": "rename_value",
+        "attribute": "treatment",
+        "value": "Invisalign",
+        "new_name": "Clear Aligners",
+    }
     assert answer["attribute_edits"][2]["values"] == ["Parking", "Wifi", "Late Hours", "Kids Room"]
     assert answer["cluster_edits"] == [{"op": "rename", "cluster": "dental-implants", "new_name": "Implants"}]
     assert parse_review_lines([])["approve"] is True

@@ -8,8 +8,9 @@ from igny8.doctor import run_checks
 
 
 def _igny8(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "igny8", *args], capture_output=True, text=True, timeout=180,
-                          env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "igny8", *args], capture_output=True, text=True, timeout=180, env={**os.environ, **env}
+    )
 
 
 def test_doctor_reports_every_part(settings: Settings) -> None:
@@ -21,19 +22,29 @@ def test_doctor_reports_every_part(settings: Settings) -> None:
 
 
 def test_doctor_fails_with_what_to_fix_when_the_database_is_unreachable(tmp_path: Path) -> None:
-    done = _igny8("doctor", "--no-probe", env={
-        "IGNY8_DATABASE_URL": f"postgresql://nobody@/igny8?host={tmp_path}",
-        "IGNY8_DATA_DIR": str(tmp_path), "IGNY8_EMBEDDER": "fake",
-    })
+    done = _igny8(
+        "doctor",
+        "--no-probe",
+        env={
+            "IGNY8_DATABASE_URL": f"postgresql://nobody@/igny8?host={tmp_path}",
+            "IGNY8_DATA_DIR": str(tmp_path),
+            "IGNY8_EMBEDDER": "fake",
+        },
+    )
     assert done.returncode == 1
     assert "MISSING" in done.stdout
     assert "IGNY8_DATABASE_URL" in done.stdout
 
 
 def test_doctor_fails_when_the_local_model_file_is_missing(tmp_path: Path, data_dir: Path) -> None:
-    done = _igny8("doctor", "--no-probe", env={
-        "IGNY8_LOCAL_MODEL_PATH": str(tmp_path / "absent.gguf"),
-        "IGNY8_DATA_DIR": str(data_dir), "IGNY8_EMBEDDER": "fake",
-    })
+    done = _igny8(
+        "doctor",
+        "--no-probe",
+        env={
+            "IGNY8_LOCAL_MODEL_PATH": str(tmp_path / "absent.gguf"),
+            "IGNY8_DATA_DIR": str(data_dir),
+            "IGNY8_EMBEDDER": "fake",
+        },
+    )
     assert done.returncode == 1
     assert "IGNY8_LOCAL_MODEL_PATH" in done.stdout

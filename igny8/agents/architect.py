@@ -76,7 +76,11 @@ class ArchitectAgent:
         self.gateway = gateway
 
     def discover_sector_attributes(
-        self, industry: Industry, sector: SectorInfo, *, example: SectorTemplate | None = None,
+        self,
+        industry: Industry,
+        sector: SectorInfo,
+        *,
+        example: SectorTemplate | None = None,
         meter: Meter | None = None,
     ) -> SectorTemplate:
         ask = f"Industry: {industry.name}. Sector: {sector.name}. Site types: {', '.join(sector.site_types)}."
@@ -87,9 +91,14 @@ class ArchitectAgent:
         violations: list[Violation] = []
         for attempt in range(2):
             found = self.gateway.structured(
-                "architect", messages, DiscoveredTemplate, operation="attribute_discovery", max_tokens=3000,
+                "architect",
+                messages,
+                DiscoveredTemplate,
+                operation="attribute_discovery",
+                max_tokens=3000,
                 meter=Meter(meter.account_id, meter.site_id, f"{meter.idempotency_key}:{attempt}")
-                if meter and meter.idempotency_key else meter,
+                if meter and meter.idempotency_key
+                else meter,
             )
             template = _to_template(industry, sector, found)
             violations = validate_template(template)
@@ -98,7 +107,10 @@ class ArchitectAgent:
             messages = [
                 *messages,
                 {"role": "assistant", "content": found.model_dump_json()},
-                {"role": "user", "content": "The template breaks these rules; fix all of them and answer again:\n"
-                 + "\n".join(f"- {v}" for v in violations[:30])},
+                {
+                    "role": "user",
+                    "content": "The template breaks these rules; fix all of them and answer again:\n"
+                    + "\n".join(f"- {v}" for v in violations[:30]),
+                },
             ]
         raise TemplateRefused(sector.slug, violations)

@@ -33,6 +33,8 @@ class ClustererAgent:
         notes = list(formation.notes)
         removed = generated.removed_exact + generated.removed_normalised + generated.removed_semantic
         if removed:
-            notes.append(f"removed {generated.removed_exact} duplicate, {generated.removed_normalised} near-duplicate "
-                         f"(same words) and {generated.removed_semantic} near-duplicate (same meaning) keywords")
+            notes.append(
+                f"removed {generated.removed_exact} duplicate, {generated.removed_normalised} near-duplicate "
+                f"(same words) and {generated.removed_semantic} near-duplicate (same meaning) keywords"
+            )
         return ClusterProposal(formation.clusters, generated, len(formation.dropped), notes)

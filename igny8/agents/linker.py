@@ -42,32 +42,48 @@ class LinkerAgent:
         if self.gateway is not None:
             answer = self.gateway.complete(
                 "linker",
-                [{"role": "system", "content": "Reply with one sentence only."},
-                 {"role": "user", "content": f"Write one short sentence inviting the reader to read our page "
-                                             f"\"{anchor}\". Use the exact words \"{anchor}\"."}],
-                operation="internal_linking", max_tokens=BRIDGE_TOKENS, temperature=0.3,
+                [
+                    {"role": "system", "content": "Reply with one sentence only."},
+                    {
+                        "role": "user",
+                        "content": f"Write one short sentence inviting the reader to read our page "
+                        f'"{anchor}". Use the exact words "{anchor}".',
+                    },
+                ],
+                operation="internal_linking",
+                max_tokens=BRIDGE_TOKENS,
+                temperature=0.3,
                 meter=Meter(meter.account_id, meter.site_id, f"{meter.idempotency_key}:{candidate.target.slug}")
-                if meter and meter.idempotency_key else meter)
+                if meter and meter.idempotency_key
+                else meter,
+            )
             text = re.sub(r"\s+", " ", answer.text).strip().strip('"')
             if anchor.lower() in text.lower() and len(text.split()) <= 40 and "<" not in text:
                 sentence, kind = text, "model"
         if sentence is None:
             sentence = f"For the full picture, read {anchor}."
-        paragraph = (f'<p class="igny8-bridge" data-igny8-bridge="{kind}">{html.escape(sentence)}</p>')
+        paragraph = f'<p class="igny8-bridge" data-igny8-bridge="{kind}">{html.escape(sentence)}</p>'
         closing = document.rfind("</section>")
         at = closing if closing >= 0 else (document.rfind("</article>") if "</article>" in document else len(document))
         return document[:at] + paragraph + "\n" + document[at:], anchor
 
-    def place_links(self, document: str, candidates: list[Candidate], word_count: int,
-                    meter: Meter | None = None, used_anchors: set[str] | None = None) -> tuple[str, list[PlacedLink]]:
+    def place_links(
+        self,
+        document: str,
+        candidates: list[Candidate],
+        word_count: int,
+        meter: Meter | None = None,
+        used_anchors: set[str] | None = None,
+    ) -> tuple[str, list[PlacedLink]]:
         used = {a.lower() for a in used_anchors or set()}
         scored = [score_candidate(c, document, used) for c in candidates]
         placed: list[PlacedLink] = []
         for candidate in choose_links(scored, word_count, already=len(used)):
             bridged = None
             anchor = candidate.anchor
-            updated, link = (insert_link(document, anchor, page_href(candidate.target.slug))
-                             if anchor else (document, None))
+            updated, link = (
+                insert_link(document, anchor, page_href(candidate.target.slug)) if anchor else (document, None)
+            )
             if link is None and candidate.mandatory:
                 document, anchor = self._bridge(document, candidate, meter)
                 updated, link = insert_link(document, anchor, page_href(candidate.target.slug))

@@ -29,8 +29,15 @@ class OptimizerAgent:
     def __init__(self, gateway: ModelGateway) -> None:
         self.gateway = gateway
 
-    def rewrite(self, document: str, *, title: str, missing_keywords: list[str], meter: Meter | None = None,
-                max_paragraphs: int = 4) -> tuple[str, list[Completion]]:
+    def rewrite(
+        self,
+        document: str,
+        *,
+        title: str,
+        missing_keywords: list[str],
+        meter: Meter | None = None,
+        max_paragraphs: int = 4,
+    ) -> tuple[str, list[Completion]]:
         calls: list[Completion] = []
         rewritten = 0
 
@@ -43,10 +50,19 @@ class OptimizerAgent:
             mention = ", ".join(missing_keywords[:2]) or title
             answer = self.gateway.complete(
                 "optimizer",
-                [{"role": "system", "content": "You edit web copy. Reply with the improved paragraph only."},
-                 {"role": "user", "content": f"Page: {title}. Section: {heading}. Rewrite this paragraph in short, "
-                                             f"clear sentences and mention {mention}:\n{original}"}],
-                operation="optimization", max_tokens=REWRITE_TOKENS, temperature=0.4, charge=False)
+                [
+                    {"role": "system", "content": "You edit web copy. Reply with the improved paragraph only."},
+                    {
+                        "role": "user",
+                        "content": f"Page: {title}. Section: {heading}. Rewrite this paragraph in short, "
+                        f"clear sentences and mention {mention}:\n{original}",
+                    },
+                ],
+                operation="optimization",
+                max_tokens=REWRITE_TOKENS,
+                temperature=0.4,
+                charge=False,
+            )
             calls.append(answer)
             text = clean_model_text(answer.text)
             rewritten += 1

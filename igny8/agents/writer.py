@@ -43,9 +43,11 @@ class PageDraft:
         return sum(s.words for s in self.sections)
 
 
-_META_TALK = re.compile(r"(?i)\b(here is|here's|you are asked|sample of the text|as an ai|this paragraph|"
-                        r"the web page|this web page|word count|i will|i'm going to|i'm here to help|assistant|"
-                        r"i can help|happy to help)\b")
+_META_TALK = re.compile(
+    r"(?i)\b(here is|here's|you are asked|sample of the text|as an ai|this paragraph|"
+    r"the web page|this web page|word count|i will|i'm going to|i'm here to help|assistant|"
+    r"i can help|happy to help)\b"
+)
 
 
 def clean_model_text(text: str) -> str:
@@ -77,11 +79,21 @@ class WriterAgent:
         keywords = ", ".join(brief["target_keywords"][:3]) or brief["title"]
         messages = [
             {"role": "system", "content": "You are a website copywriter. Reply with the paragraph only."},
-            {"role": "user", "content": f"Page: {brief['title']}. Section: {heading}. Write 60 to 90 words for "
-                                        f"readers, mentioning {keywords}."},
+            {
+                "role": "user",
+                "content": f"Page: {brief['title']}. Section: {heading}. Write 60 to 90 words for "
+                f"readers, mentioning {keywords}.",
+            },
         ]
-        answer = self.gateway.complete("writer", messages, operation="content_generation",
-                                       meter=meter, max_tokens=PROSE_TOKENS, temperature=0.7, charge=False)
+        answer = self.gateway.complete(
+            "writer",
+            messages,
+            operation="content_generation",
+            meter=meter,
+            max_tokens=PROSE_TOKENS,
+            temperature=0.7,
+            charge=False,
+        )
         calls.append(answer)
         return clean_model_text(answer.text)
 
@@ -92,8 +104,9 @@ class WriterAgent:
             return (related or [_title_case(k) for k in brief["target_keywords"]])[:8]
         return (values or related)[:6]
 
-    def _section(self, spec: SectionSpec, brief: dict[str, Any], calls: list[Completion],
-                 meter: Meter | None) -> tuple[str, list[tuple[str, str]], str]:
+    def _section(
+        self, spec: SectionSpec, brief: dict[str, Any], calls: list[Completion], meter: Meter | None
+    ) -> tuple[str, list[tuple[str, str]], str]:
         topic = brief.get("topic") or brief["title"]
         heading = spec.heading.format(topic=topic)
         faq: list[tuple[str, str]] = []
@@ -115,18 +128,25 @@ class WriterAgent:
             body += f"\n<p>{html.escape(self._prose(brief, heading, calls, meter))}</p>"
         elif spec.kind == "specs":
             rows = brief.get("specs") or {}
-            body = "<table class=\"specs\"><tbody>" + "".join(
-                f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows.items()) + "</tbody></table>"
+            body = (
+                '<table class="specs"><tbody>'
+                + "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows.items())
+                + "</tbody></table>"
+            )
         elif spec.kind == "comparison_table":
             compared = brief.get("compared") or []
             head = "".join(f"<th>{html.escape(c)}</th>" for c in compared)
-            rows_html = "".join(f"<tr><th>{html.escape(aspect)}</th>" + "".join("<td>See below</td>" for _ in compared)
-                                + "</tr>" for aspect in ("Best for", "Typical cost", "Time needed"))
-            body = f"<table class=\"comparison\"><thead><tr><th></th>{head}</tr></thead><tbody>{rows_html}</tbody></table>"
+            rows_html = "".join(
+                f"<tr><th>{html.escape(aspect)}</th>" + "".join("<td>See below</td>" for _ in compared) + "</tr>"
+                for aspect in ("Best for", "Typical cost", "Time needed")
+            )
+            body = (
+                f'<table class="comparison"><thead><tr><th></th>{head}</tr></thead><tbody>{rows_html}</tbody></table>'
+            )
         else:
             items = self._list_items(spec, brief)
             body = "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
-        return f"<section id=\"{spec.key}\">\n<h2>{html.escape(heading)}</h2>\n{body}\n</section>", faq, prose
+        return f'<section id="{spec.key}">\n<h2>{html.escape(heading)}</h2>\n{body}\n</section>', faq, prose
 
     def write_page(self, brief: dict[str, Any], *, meter: Meter | None = None) -> PageDraft:
         calls: list[Completion] = []

@@ -89,15 +89,19 @@ def _field_errors(exc: RequestValidationError) -> tuple[int, str, dict[str, list
 
 
 def create_app(runtime: Runtime, *, max_body_bytes: int = 1_048_576) -> FastAPI:
-    app = FastAPI(title="IGNY8 API", version="1.0",
-                  description="Accounts and sites, the WordPress plugin's endpoints, and chat sessions that build a "
-                              "site's blueprint. Authenticate with the X-IGNY8-API-KEY header.")
+    app = FastAPI(
+        title="IGNY8 API",
+        version="1.0",
+        description="Accounts and sites, the WordPress plugin's endpoints, and chat sessions that build a "
+        "site's blueprint. Authenticate with the X-IGNY8-API-KEY header.",
+    )
     app.state.runtime = runtime
 
     @app.middleware("http")
     async def add_request_id(request: Request, call_next: Any) -> Any:
-        request.state.request_id = request.state.request_id if getattr(request.state, "request_id", None) \
-            else uuid.uuid4().hex
+        request.state.request_id = (
+            request.state.request_id if getattr(request.state, "request_id", None) else uuid.uuid4().hex
+        )
         response = await call_next(request)
         response.headers["X-Request-ID"] = request.state.request_id
         return response

@@ -28,25 +28,37 @@ def _lock(session_id: str) -> threading.Lock:
 
 def add_event(database: Database, session_id: str, kind: str, payload: dict[str, Any]) -> None:
     with database.connection() as conn:
-        conn.execute("INSERT INTO chat_events (session_id, kind, payload) VALUES (%s, %s, %s)",
-                     (session_id, kind, Jsonb(payload)))
+        conn.execute(
+            "INSERT INTO chat_events (session_id, kind, payload) VALUES (%s, %s, %s)",
+            (session_id, kind, Jsonb(payload)),
+        )
 
 
 def _set_status(database: Database, session_id: str, status: str, result: dict[str, Any] | None = None) -> None:
     with database.connection() as conn:
-        conn.execute("UPDATE chat_sessions SET status = %s, result = coalesce(%s, result), updated_at = now()"
-                     " WHERE id = %s", (status, Jsonb(result) if result is not None else None, session_id))
+        conn.execute(
+            "UPDATE chat_sessions SET status = %s, result = coalesce(%s, result), updated_at = now() WHERE id = %s",
+            (status, Jsonb(result) if result is not None else None, session_id),
+        )
 
 
 def create_session(runtime: Runtime, request: BuildRequest) -> str:
     session_id = uuid.uuid4().hex
     with runtime.database.connection() as conn:
-        conn.execute("INSERT INTO chat_sessions (id, account_id, site_id, status, request) VALUES"
-                     " (%s, %s, %s, 'running', %s)",
-                     (session_id, request["account_id"], request["site_id"], Jsonb(dict(request))))
-    add_event(runtime.database, session_id, "message", {"role": "assistant", "text":
-              f"Designing a {request['site_type']} site for {', '.join(request['sectors'])}. I will show the "
-              "attributes for your review first."})
+        conn.execute(
+            "INSERT INTO chat_sessions (id, account_id, site_id, status, request) VALUES (%s, %s, %s, 'running', %s)",
+            (session_id, request["account_id"], request["site_id"], Jsonb(dict(request))),
+        )
+    add_event(
+        runtime.database,
+        session_id,
+        "message",
+        {
+            "role": "assistant",
+            "text": f"Designing a {request['site_type']} site for {', '.join(request['sectors'])}. I will show the "
+            "attributes for your review first.",
+        },
+    )
     return session_id
 
 
@@ -72,8 +84,11 @@ def advance(runtime: Runtime, session_id: str, start: Any) -> None:
                     _set_status(database, session_id, "awaiting_review")
                     return
                 values = graph.get_state(config).values
-            result = {"site_id": values.get("site_id"), "blueprint_id": values.get("blueprint_id"),
-                      "version": values.get("version")}
+            result = {
+                "site_id": values.get("site_id"),
+                "blueprint_id": values.get("blueprint_id"),
+                "version": values.get("version"),
+            }
             add_event(database, session_id, "done", result)
             _set_status(database, session_id, "completed", result)
         except Exception as exc:  # the session records the failure; the person sees it in the stream
@@ -82,10 +97,12 @@ def advance(runtime: Runtime, session_id: str, start: Any) -> None:
             _set_status(database, session_id, "failed")
 
 
-def start_in_background(runtime: Runtime, session_id: str, request: BuildRequest | None,
-                        answer: dict[str, Any] | None) -> threading.Thread:
+def start_in_background(
+    runtime: Runtime, session_id: str, request: BuildRequest | None, answer: dict[str, Any] | None
+) -> threading.Thread:
     start: Any = initial_state(request) if request is not None else (Command(resume=answer) if answer else None)
-    thread = threading.Thread(target=advance, args=(runtime, session_id, start), daemon=True,
-                              name=f"chat-{session_id[:8]}")
+    thread = threading.Thread(
+        target=advance, args=(runtime, session_id, start), daemon=True, name=f"chat-{session_id[:8]}"
+    )
     thread.start()
     return thread

@@ -24,8 +24,9 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
-def get_principal(database: DatabaseDep,
-                  api_key: Annotated[str | None, Header(alias="X-IGNY8-API-KEY")] = None) -> Principal:
+def get_principal(
+    database: DatabaseDep, api_key: Annotated[str | None, Header(alias="X-IGNY8-API-KEY")] = None
+) -> Principal:
     if not api_key:
         raise ApiError(401, "missing API key: send it in the X-IGNY8-API-KEY header")
     with database.connection() as conn:

@@ -17,14 +17,20 @@ def request_id(request: Request) -> str:
 
 def ok(request: Request, data: Any, message: str = "", status_code: int = 200) -> JSONResponse:
     rid = request_id(request)
-    return JSONResponse({"success": True, "data": data, "message": message, "request_id": rid},
-                        status_code=status_code, headers={"X-Request-ID": rid})
+    return JSONResponse(
+        {"success": True, "data": data, "message": message, "request_id": rid},
+        status_code=status_code,
+        headers={"X-Request-ID": rid},
+    )
 
 
 def error(request: Request, status_code: int, message: str, errors: dict[str, list[str]] | None = None) -> JSONResponse:
     rid = request_id(request)
-    return JSONResponse({"success": False, "error": message, "errors": errors or {}, "request_id": rid},
-                        status_code=status_code, headers={"X-Request-ID": rid})
+    return JSONResponse(
+        {"success": False, "error": message, "errors": errors or {}, "request_id": rid},
+        status_code=status_code,
+        headers={"X-Request-ID": rid},
+    )
 
 
 class ApiError(Exception):

@@ -16,8 +16,9 @@ from igny8.tools.attribute_population import MAX_SECTORS
 MAX_BUSINESS_FILE_BYTES = 256 * 1024
 
 
-def resolve_sectors(catalog: Catalog, industry_name: str, sector_names: list[str],
-                    site_type: str) -> tuple[Industry, list[SectorInfo]]:
+def resolve_sectors(
+    catalog: Catalog, industry_name: str, sector_names: list[str], site_type: str
+) -> tuple[Industry, list[SectorInfo]]:
     if site_type not in SITE_TYPES:
         raise CatalogError(f"unknown site type {site_type!r}; choose one of {', '.join(SITE_TYPES)}")
     if not sector_names:
@@ -50,13 +51,16 @@ def load_business_file(path: Path) -> BusinessDetails:
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise CatalogError(f"business file {path} is not valid {'JSON' if path.suffix == '.json' else 'YAML'}: "
-                           f"{exc}") from exc
+        raise CatalogError(
+            f"business file {path} is not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}"
+        ) from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise CatalogError(f"business file {path} must hold a mapping with keys like products, services, brands, "
-                           "locations, problems, exclude")
+        raise CatalogError(
+            f"business file {path} must hold a mapping with keys like products, services, brands, "
+            "locations, problems, exclude"
+        )
     try:
         return BusinessDetails.model_validate(data)
     except ValidationError as exc:

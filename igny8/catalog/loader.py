@@ -49,9 +49,7 @@ class Catalog:
 
     def industry(self, name: str) -> Industry:
         key = name.strip().lower()
-        found = self._industries.get(key) or next(
-            (i for i in self.industries if i.name.lower() == key), None
-        )
+        found = self._industries.get(key) or next((i for i in self.industries if i.name.lower() == key), None)
         if found is None:
             hints = close_matches(key, list(self._industries) + [i.name for i in self.industries])
             hint = f" Did you mean: {', '.join(hints)}?" if hints else " See `igny8 catalog industries`."
@@ -67,8 +65,10 @@ class Catalog:
         if entry is None or (industry is not None and entry.industry.slug != industry.slug):
             hints = close_matches(key, [s.slug for s in pool] + [s.name for s in pool])
             where = f" in industry {industry.slug!r}" if industry else ""
-            hint = f" Did you mean: {', '.join(hints)}?" if hints else (
-                f" See `igny8 catalog sectors --industry {industry.slug}`." if industry else ""
+            hint = (
+                f" Did you mean: {', '.join(hints)}?"
+                if hints
+                else (f" See `igny8 catalog sectors --industry {industry.slug}`." if industry else "")
             )
             raise CatalogError(f"unknown sector {name!r}{where}.{hint}")
         return entry

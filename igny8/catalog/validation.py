@@ -20,8 +20,26 @@ VALUES_PER_ATTRIBUTE = (4, 12)
 KEYWORD_TEMPLATES = (8, 40)
 MAX_VALUE_WORDS = 5
 # Values that cannot carry a landing page of their own.
-THIN_VALUES = {"other", "others", "general", "misc", "miscellaneous", "various", "n/a", "na", "all", "more",
-               "none", "etc", "any", "unknown", "default", "standard", "other options", "near me"}
+THIN_VALUES = {
+    "other",
+    "others",
+    "general",
+    "misc",
+    "miscellaneous",
+    "various",
+    "n/a",
+    "na",
+    "all",
+    "more",
+    "none",
+    "etc",
+    "any",
+    "unknown",
+    "default",
+    "standard",
+    "other options",
+    "near me",
+}
 BAD_VALUE_CHARS = re.compile(r"[(){}\[\]/\\;:!?*<>|=]")
 MIN_TEMPLATE_KEYWORDS = 320  # a single-sector site needs 300 after de-duplication and clustering
 MIN_KEPT_SHARE = 0.9  # at most a tenth of a template's expansions may fail the keyword quality rules
@@ -128,12 +146,20 @@ def _expansion_violations(template: SectorTemplate, where: str) -> list[Violatio
     total = report.kept + sum(report.dropped.values())
     problems = []
     if report.kept < MIN_TEMPLATE_KEYWORDS:
-        problems.append(Violation(where, f"yields {report.kept} keywords; needs at least {MIN_TEMPLATE_KEYWORDS} "
-                                         "(more values or search patterns)"))
+        problems.append(
+            Violation(
+                where,
+                f"yields {report.kept} keywords; needs at least {MIN_TEMPLATE_KEYWORDS} "
+                "(more values or search patterns)",
+            )
+        )
     if total and report.kept / total < MIN_KEPT_SHARE:
-        details = "; ".join(f"{reason} ×{n} (e.g. {report.examples[reason][0]!r})"
-                            for reason, n in report.dropped.most_common())
-        problems.append(Violation(where, f"only {report.kept} of {total} expanded keywords read as searches: {details}"))
+        details = "; ".join(
+            f"{reason} ×{n} (e.g. {report.examples[reason][0]!r})" for reason, n in report.dropped.most_common()
+        )
+        problems.append(
+            Violation(where, f"only {report.kept} of {total} expanded keywords read as searches: {details}")
+        )
     return problems
 
 
@@ -144,8 +170,11 @@ def validate_template(template: SectorTemplate, catalog: Catalog | None = None) 
         try:
             entry = catalog.sector(template.sector)
             if entry.industry.slug != template.industry:
-                out.append(Violation(where, f"industry {template.industry!r}, but the catalog lists it under "
-                                            f"{entry.industry.slug!r}"))
+                out.append(
+                    Violation(
+                        where, f"industry {template.industry!r}, but the catalog lists it under {entry.industry.slug!r}"
+                    )
+                )
         except ValueError as exc:
             out.append(Violation(where, str(exc)))
     if not out:
@@ -159,12 +188,17 @@ def validate_catalog(catalog: Catalog, template_file_problems: list[str] | None 
     for industry in catalog.industries:
         for sector in industry.sectors:
             if sector.slug in seen:
-                out.append(Violation(f"industry {industry.slug}",
-                                     f"sector slug {sector.slug!r} is also in {seen[sector.slug]}"))
+                out.append(
+                    Violation(
+                        f"industry {industry.slug}", f"sector slug {sector.slug!r} is also in {seen[sector.slug]}"
+                    )
+                )
             seen[sector.slug] = industry.slug
         authored = sum(1 for s in industry.sectors if s.slug in catalog.templates)
         if authored < 2:
-            out.append(Violation(f"industry {industry.slug}", f"{authored} authored sector templates; needs at least 2"))
+            out.append(
+                Violation(f"industry {industry.slug}", f"{authored} authored sector templates; needs at least 2")
+            )
     for template in catalog.templates.values():
         out += validate_template(template, catalog)
     return out

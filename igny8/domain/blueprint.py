@@ -8,21 +8,51 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from igny8.domain.catalog import AttributeKind, AttributeLevel, Intent, SiteType
 
-ClusterType = Literal["product_category", "condition_problem", "feature", "brand", "informational",
-                      "comparison", "location"]
-CLUSTER_TYPES: tuple[ClusterType, ...] = ("product_category", "condition_problem", "feature", "brand",
-                                          "informational", "comparison", "location")
-HubStructure = Literal["guide_tutorial", "product_comparison", "category_overview", "problem_solution",
-                       "resource_library"]
+ClusterType = Literal[
+    "product_category", "condition_problem", "feature", "brand", "informational", "comparison", "location"
+]
+CLUSTER_TYPES: tuple[ClusterType, ...] = (
+    "product_category",
+    "condition_problem",
+    "feature",
+    "brand",
+    "informational",
+    "comparison",
+    "location",
+)
+HubStructure = Literal[
+    "guide_tutorial", "product_comparison", "category_overview", "problem_solution", "resource_library"
+]
 ContentType = Literal["post", "page", "product", "taxonomy"]
-Structure = Literal["article", "guide", "comparison", "review", "listicle", "landing_page", "business_page",
-                    "service_page", "general", "cluster_hub", "product_page", "category_archive", "tag_archive",
-                    "attribute_archive"]
+Structure = Literal[
+    "article",
+    "guide",
+    "comparison",
+    "review",
+    "listicle",
+    "landing_page",
+    "business_page",
+    "service_page",
+    "general",
+    "cluster_hub",
+    "product_page",
+    "category_archive",
+    "tag_archive",
+    "attribute_archive",
+]
 STRUCTURES: tuple[str, ...] = Structure.__args__  # type: ignore[attr-defined]
 PageKind = Literal["hub", "supporting", "term", "commercial"]
 BlueprintStatus = Literal["draft", "active", "superseded"]
-LinkType = Literal["hub_to_supporting", "supporting_to_hub", "sibling", "cross_cluster", "term_to_hub",
-                   "hub_to_term", "to_commercial", "contextual"]
+LinkType = Literal[
+    "hub_to_supporting",
+    "supporting_to_hub",
+    "sibling",
+    "cross_cluster",
+    "term_to_hub",
+    "hub_to_term",
+    "to_commercial",
+    "contextual",
+]
 
 
 class Model(BaseModel):

@@ -35,8 +35,11 @@ class BusinessDetails(InputModel):
     brands: list[Item] = Field(default_factory=list, max_length=30)
     locations: list[Item] = Field(default_factory=list, max_length=30)
     problems: list[Item] = Field(default_factory=list, max_length=30)
-    exclude: list[Item] = Field(default_factory=list, max_length=50,
-                                description="values to remove from the template (things the business does not do)")
+    exclude: list[Item] = Field(
+        default_factory=list,
+        max_length=50,
+        description="values to remove from the template (things the business does not do)",
+    )
 
     def is_empty(self) -> bool:
         return not any((self.products, self.services, self.brands, self.locations, self.problems, self.exclude))

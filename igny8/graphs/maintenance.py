@@ -51,13 +51,17 @@ def _blueprint(ctx: MaintenanceContext, state: MaintenanceState) -> Blueprint:
 def site_state(ctx: MaintenanceContext, site_id: int) -> SiteState:
     with ctx.runtime.database.connection() as conn:
         rows = conn.execute("SELECT slug, meta, status FROM content WHERE site_id = %s", (site_id,)).fetchall()
-        links = conn.execute("SELECT s.slug AS source, t.slug AS target FROM links l JOIN content s ON s.id ="
-                             " l.source_content_id JOIN content t ON t.id = l.target_content_id WHERE l.site_id = %s",
-                             (site_id,)).fetchall()
+        links = conn.execute(
+            "SELECT s.slug AS source, t.slug AS target FROM links l JOIN content s ON s.id ="
+            " l.source_content_id JOIN content t ON t.id = l.target_content_id WHERE l.site_id = %s",
+            (site_id,),
+        ).fetchall()
     live = [r for r in rows if r["status"] in {"approved", "published"}]
-    return SiteState(published={r["slug"]: r["meta"].get("target_keywords", []) for r in live},
-                     links=[(r["source"], r["target"]) for r in links] if live else None,
-                     valid_schema={r["slug"] for r in live if r["meta"].get("schema_valid")})
+    return SiteState(
+        published={r["slug"]: r["meta"].get("target_keywords", []) for r in live},
+        links=[(r["source"], r["target"]) for r in links] if live else None,
+        valid_schema={r["slug"] for r in live if r["meta"].get("schema_valid")},
+    )
 
 
 def check_health(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
@@ -67,15 +71,19 @@ def check_health(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) 
     blueprint = _blueprint(ctx, state)
     health = score_health(blueprint, site_state(ctx, state["site_id"]))
     with ctx.runtime.database.connection() as conn:
-        previous = conn.execute("SELECT score FROM health_history WHERE site_id = %s ORDER BY computed_at DESC"
-                                " LIMIT 1", (state["site_id"],)).fetchone()
-        conn.execute("INSERT INTO health_history (site_id, blueprint_id, score, components) VALUES (%s, %s, %s, %s)",
-                     (state["site_id"], blueprint.id, health.score,
-                      Jsonb([c.model_dump() for c in health.components])))
+        previous = conn.execute(
+            "SELECT score FROM health_history WHERE site_id = %s ORDER BY computed_at DESC LIMIT 1", (state["site_id"],)
+        ).fetchone()
+        conn.execute(
+            "INSERT INTO health_history (site_id, blueprint_id, score, components) VALUES (%s, %s, %s, %s)",
+            (state["site_id"], blueprint.id, health.score, Jsonb([c.model_dump() for c in health.components])),
+        )
     report: dict[str, Any] = {"health": health.score}
     if previous and previous["score"] - health.score >= HEALTH_DROP_ALERT:
-        report["proposal"] = (f"health fell from {previous['score']:.0f} to {health.score:.0f}: review the blueprint "
-                              "and consider a new version")
+        report["proposal"] = (
+            f"health fell from {previous['score']:.0f} to {health.score:.0f}: review the blueprint "
+            "and consider a new version"
+        )
     return {"report": report}
 
 
@@ -89,29 +97,60 @@ def audit_and_repair_links(state: MaintenanceState, runtime: Runtime[Maintenance
     def audit():  # type: ignore[no-untyped-def]
         with ctx.runtime.database.connection() as conn:
             rows = conn.execute("SELECT slug, html FROM content WHERE site_id = %s", (state["site_id"],)).fetchall()
-        return audit_links([AuditPage(r["slug"], plan[r["slug"]].kind if r["slug"] in plan else "page",
-                                      plan[r["slug"]].cluster if r["slug"] in plan else None, r["html"]) for r in rows])
+        return audit_links(
+            [
+                AuditPage(
+                    r["slug"],
+                    plan[r["slug"]].kind if r["slug"] in plan else "page",
+                    plan[r["slug"]].cluster if r["slug"] in plan else None,
+                    r["html"],
+                )
+                for r in rows
+            ]
+        )
 
     before = audit()
     repaired = 0
     if not before.ok:
-        repaired = link_site(ctx.runtime.database, ctx.runtime.gateway, account_id=state["account_id"],
-                             site_id=state["site_id"], blueprint=blueprint).links_added
+        repaired = link_site(
+            ctx.runtime.database,
+            ctx.runtime.gateway,
+            account_id=state["account_id"],
+            site_id=state["site_id"],
+            blueprint=blueprint,
+        ).links_added
     after = audit() if repaired else before
-    return {"report": {"links": {"orphans_before": len(before.orphans), "orphans_after": len(after.orphans),
-                                 "missing_hub_links_after": len(after.missing_hub_links), "links_added": repaired,
-                                 "coverage": after.coverage}}}
+    return {
+        "report": {
+            "links": {
+                "orphans_before": len(before.orphans),
+                "orphans_after": len(after.orphans),
+                "missing_hub_links_after": len(after.missing_hub_links),
+                "links_added": repaired,
+                "coverage": after.coverage,
+            }
+        }
+    }
 
 
 def reoptimize(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
     if "optimize" not in state["tasks"]:
         return {}
     ctx = runtime.context
-    results = optimise_lowest(ctx.runtime.database, ctx.runtime.gateway, account_id=state["account_id"],
-                              site_id=state["site_id"], blueprint=_blueprint(ctx, state), count=REOPTIMIZE_PAGES,
-                              below=REOPTIMIZE_BELOW)
-    return {"report": {"optimize": [{"page": r.slug, "before": r.before, "after": r.after, "kept": r.accepted}
-                                    for r in results]}}
+    results = optimise_lowest(
+        ctx.runtime.database,
+        ctx.runtime.gateway,
+        account_id=state["account_id"],
+        site_id=state["site_id"],
+        blueprint=_blueprint(ctx, state),
+        count=REOPTIMIZE_PAGES,
+        below=REOPTIMIZE_BELOW,
+    )
+    return {
+        "report": {
+            "optimize": [{"page": r.slug, "before": r.before, "after": r.after, "kept": r.accepted} for r in results]
+        }
+    }
 
 
 def fill_gaps(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
@@ -119,14 +158,23 @@ def fill_gaps(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> 
         return {}
     ctx = runtime.context
     with ctx.runtime.database.connection() as conn:
-        written = conn.execute("SELECT count(*) AS n FROM content WHERE site_id = %s", (state["site_id"],)).fetchone()["n"]
+        written = conn.execute("SELECT count(*) AS n FROM content WHERE site_id = %s", (state["site_id"],)).fetchone()[
+            "n"
+        ]
     planned = len(_blueprint(ctx, state).pages)
     if written >= planned:
         return {"report": {"gaps": {"written": 0, "remaining": 0}}}
-    result = run_pipeline(ctx.runtime, account_id=state["account_id"], site_id=state["site_id"],
-                          limit=min(planned, written + GAP_PAGES))
-    return {"report": {"gaps": {"written": result.counts.get("pages_written", 0),
-                                "remaining": planned - written - result.counts.get("pages_written", 0)}}}
+    result = run_pipeline(
+        ctx.runtime, account_id=state["account_id"], site_id=state["site_id"], limit=min(planned, written + GAP_PAGES)
+    )
+    return {
+        "report": {
+            "gaps": {
+                "written": result.counts.get("pages_written", 0),
+                "remaining": planned - written - result.counts.get("pages_written", 0),
+            }
+        }
+    }
 
 
 builder = StateGraph(MaintenanceState, context_schema=MaintenanceContext)

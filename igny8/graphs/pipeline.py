@@ -19,11 +19,11 @@ from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from igny8.domain.blueprint import Blueprint
+from igny8.llm.gateway import ModelGateway
 from igny8.memory import content_repo
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.database import Database
 from igny8.memory.tenancy import get_site
-from igny8.llm.gateway import ModelGateway
 from igny8.pipeline.briefs import build_brief, ordered_pages
 from igny8.pipeline.enhance import enhance_site
 from igny8.pipeline.linking import link_site
@@ -74,7 +74,8 @@ def check_blueprint(state: PipelineState, runtime: Runtime[PipelineContext]) -> 
         blueprint = _blueprint(runtime.context, state)
     except LookupError as exc:
         raise NoActiveBlueprint(
-            f"{exc}. Create one with `igny8 blueprint create ... --yes` (it activates the new version)") from exc
+            f"{exc}. Create one with `igny8 blueprint create ... --yes` (it activates the new version)"
+        ) from exc
     return {"blueprint_id": blueprint.id, "log": [f"blueprint v{blueprint.version} is active"]}
 
 
@@ -86,14 +87,25 @@ def make_ideas(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[
     blueprint = _blueprint(ctx, state)
     pages = ordered_pages(blueprint)[: state["limit"] or None]
     with ctx.database.connection() as conn:
-        cluster_ids = {r["slug"]: r["id"] for r in conn.execute(
-            "SELECT id, slug FROM clusters WHERE blueprint_id = %s", (blueprint.id,)).fetchall()}
+        cluster_ids = {
+            r["slug"]: r["id"]
+            for r in conn.execute("SELECT id, slug FROM clusters WHERE blueprint_id = %s", (blueprint.id,)).fetchall()
+        }
         added = 0
         for done, page in enumerate(pages, start=1):
             added += content_repo.insert_idea(
-                conn, site_id=state["site_id"], blueprint_id=blueprint.id, cluster_id=cluster_ids.get(page.cluster or ""),
-                idea_key=page.slug, kind=page.kind, title=page.title, content_type=page.content_type,
-                structure=page.structure, priority_phase=page.priority_phase, target_keywords=page.target_keywords)
+                conn,
+                site_id=state["site_id"],
+                blueprint_id=blueprint.id,
+                cluster_id=cluster_ids.get(page.cluster or ""),
+                idea_key=page.slug,
+                kind=page.kind,
+                title=page.title,
+                content_type=page.content_type,
+                structure=page.structure,
+                priority_phase=page.priority_phase,
+                target_keywords=page.target_keywords,
+            )
             ctx.progress("ideas", done, len(pages))
     return {"counts": {"ideas": len(pages), "ideas_added": added}, "log": [f"{added} new ideas"]}
 
@@ -121,8 +133,9 @@ def make_tasks(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[
 def _fan_out(ctx: PipelineContext, stage: str, items: list[int], heavy: bool) -> list[dict[str, Any]]:
     results = []
     ctx.progress(stage, 0, len(items))
-    for result in ctx.executor.map(stage, ctx.spec, items, batch_size=ctx.batch_sizes.get(stage, 1), heavy=heavy,
-                                   max_in_flight=ctx.max_in_flight):
+    for result in ctx.executor.map(
+        stage, ctx.spec, items, batch_size=ctx.batch_sizes.get(stage, 1), heavy=heavy, max_in_flight=ctx.max_in_flight
+    ):
         results.append(result)
         ctx.progress(stage, len(results), len(items))
     return results
@@ -137,10 +150,15 @@ def write_content(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
         pending = content_repo.tasks_without_content(conn, blueprint_id=state["blueprint_id"])
     results = _fan_out(ctx, "content", pending, heavy=True)
     written = [r for r in results if not r.get("skipped")]
-    return {"counts": {"pages_written": len(written), "words": sum(r.get("words", 0) for r in written),
-                       "tokens": sum(r.get("tokens", 0) for r in written),
-                       "content_nodes": sorted({r["node"] for r in results})},
-            "log": [f"{len(written)} pages written"]}
+    return {
+        "counts": {
+            "pages_written": len(written),
+            "words": sum(r.get("words", 0) for r in written),
+            "tokens": sum(r.get("tokens", 0) for r in written),
+            "content_nodes": sorted({r["node"] for r in results}),
+        },
+        "log": [f"{len(written)} pages written"],
+    }
 
 
 def place_links(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
@@ -149,11 +167,23 @@ def place_links(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict
     if "links" not in state["stages"]:
         return {}
     blueprint = _blueprint(ctx, state)
-    result = link_site(ctx.database, ctx.gateway, account_id=state["account_id"], site_id=state["site_id"],
-                       blueprint=blueprint, progress=ctx.progress)
-    return {"counts": {"links_added": result.links_added, "links_bridged": result.bridged,
-                       "orphans_rescued": result.rescued, "link_failures": len(result.failures)},
-            "log": [f"{result.links_added} internal links placed ({result.bridged} with a bridging sentence)"]}
+    result = link_site(
+        ctx.database,
+        ctx.gateway,
+        account_id=state["account_id"],
+        site_id=state["site_id"],
+        blueprint=blueprint,
+        progress=ctx.progress,
+    )
+    return {
+        "counts": {
+            "links_added": result.links_added,
+            "links_bridged": result.bridged,
+            "orphans_rescued": result.rescued,
+            "link_failures": len(result.failures),
+        },
+        "log": [f"{result.links_added} internal links placed ({result.bridged} with a bridging sentence)"],
+    }
 
 
 def add_schema(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
@@ -161,10 +191,17 @@ def add_schema(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[
     ctx = runtime.context
     if "schema" not in state["stages"]:
         return {}
-    result = enhance_site(ctx.database, account_id=state["account_id"], site_id=state["site_id"],
-                          blueprint=_blueprint(ctx, state), progress=ctx.progress)
-    return {"counts": {"schema_blocks": result.blocks, "schema_invalid": len(result.invalid)},
-            "log": [f"{result.blocks} JSON-LD blocks on {result.pages} pages, {len(result.invalid)} invalid"]}
+    result = enhance_site(
+        ctx.database,
+        account_id=state["account_id"],
+        site_id=state["site_id"],
+        blueprint=_blueprint(ctx, state),
+        progress=ctx.progress,
+    )
+    return {
+        "counts": {"schema_blocks": result.blocks, "schema_invalid": len(result.invalid)},
+        "log": [f"{result.blocks} JSON-LD blocks on {result.pages} pages, {len(result.invalid)} invalid"],
+    }
 
 
 def make_images(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
@@ -196,16 +233,20 @@ def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
             problems = review_problems(row, images)
             status = "approved" if not problems else "review"
             approved += not problems
-            content_repo.set_content_status(conn, content_id=row["id"], status=status,
-                                            meta_update={"review": problems})
+            content_repo.set_content_status(conn, content_id=row["id"], status=status, meta_update={"review": problems})
             row = {**row, "status": status, "meta": {**row["meta"], "review": problems}}
-            related = [{"slug": link.target, "title": titles[link.target]} for link in blueprint.link_map
-                       if link.source == row["slug"] and link.target in written]
+            related = [
+                {"slug": link.target, "title": titles[link.target]}
+                for link in blueprint.link_map
+                if link.source == row["slug"] and link.target in written
+            ]
             exported.append(export_page(export_dir, row, images, related))
             ctx.progress("review", done, len(rows))
     index = write_preview(export_dir, site.name, exported)
-    return {"counts": {"approved": approved, "in_review": len(rows) - approved, "preview": str(index)},
-            "log": [f"{approved} approved, {len(rows) - approved} need review; preview at {index}"]}
+    return {
+        "counts": {"approved": approved, "in_review": len(rows) - approved, "preview": str(index)},
+        "log": [f"{approved} approved, {len(rows) - approved} need review; preview at {index}"],
+    }
 
 
 builder = StateGraph(PipelineState, context_schema=PipelineContext)

@@ -69,17 +69,20 @@ class SiteBuildContext:
 def _attribute_set(state: SiteBuildState) -> AttributeSet:
     return AttributeSet(
         attributes=[Attribute.model_validate(a) for a in state["attributes"]],
-        sectors=[SectorPlan(p["sector"], [KeywordTemplate.model_validate(t) for t in p["keyword_templates"]])
-                 for p in state["sector_plans"]],
+        sectors=[
+            SectorPlan(p["sector"], [KeywordTemplate.model_validate(t) for t in p["keyword_templates"]])
+            for p in state["sector_plans"]
+        ],
     )
 
 
 def _dump_set(attribute_set: AttributeSet) -> dict[str, Any]:
     return {
         "attributes": [a.model_dump(mode="json") for a in attribute_set.attributes],
-        "sector_plans": [{"sector": p.sector, "keyword_templates": [t.model_dump(mode="json")
-                                                                     for t in p.keyword_templates]}
-                         for p in attribute_set.sectors],
+        "sector_plans": [
+            {"sector": p.sector, "keyword_templates": [t.model_dump(mode="json") for t in p.keyword_templates]}
+            for p in attribute_set.sectors
+        ],
     }
 
 
@@ -96,27 +99,38 @@ def load_templates(state: SiteBuildState, runtime: Runtime[SiteBuildContext]) ->
                 template = stored_sector_template(conn, slug)
         if template is None:
             sector = ctx.catalog.sector(slug, industry).sector
-            example = next((ctx.catalog.template(s.slug) for s in industry.sectors if ctx.catalog.template(s.slug)),
-                           None)
+            example = next(
+                (ctx.catalog.template(s.slug) for s in industry.sectors if ctx.catalog.template(s.slug)), None
+            )
             template = ArchitectAgent(ctx.gateway).discover_sector_attributes(
-                industry, sector, example=example,
+                industry,
+                sector,
+                example=example,
                 meter=Meter(request["account_id"], request["site_id"], f"attribute_discovery:{slug}"),
             )
             with ctx.database.connection() as conn:
                 store_sector_template(conn, template)
             notes.append(f"{slug}: attribute template designed by the architect agent (source ai_generated)")
         templates.append(template)
-    return {"templates": [t.model_dump(mode="json") for t in templates], "notes": notes,
-            "progress": [f"templates loaded for {', '.join(request['sectors'])}"]}
+    return {
+        "templates": [t.model_dump(mode="json") for t in templates],
+        "notes": notes,
+        "progress": [f"templates loaded for {', '.join(request['sectors'])}"],
+    }
 
 
 def populate_attributes(state: SiteBuildState, runtime: Runtime[SiteBuildContext]) -> dict[str, Any]:
     templates = [SectorTemplate.model_validate(t) for t in state["templates"]]
     business = BusinessDetails.model_validate(state["request"]["business"])
     merged = populate(merge_templates(templates), business)
-    return {**_dump_set(merged), "review_errors": [], "notes": merged.notes,
-            "progress": [f"{len(merged.attributes)} attributes with "
-                         f"{sum(len(a.values) for a in merged.attributes)} values"]}
+    return {
+        **_dump_set(merged),
+        "review_errors": [],
+        "notes": merged.notes,
+        "progress": [
+            f"{len(merged.attributes)} attributes with {sum(len(a.values) for a in merged.attributes)} values"
+        ],
+    }
 
 
 def _read_answer(answer: Any) -> ReviewAnswer | str:
@@ -131,9 +145,15 @@ def review_attributes(
 ) -> Command[Literal["review_attributes", "propose_clusters"]]:
     if state["request"]["auto_approve"]:
         return Command(goto="propose_clusters")
-    answer = _read_answer(interrupt({
-        "stage": "attributes", "attributes": state["attributes"], "errors": state["review_errors"],
-    }))
+    answer = _read_answer(
+        interrupt(
+            {
+                "stage": "attributes",
+                "attributes": state["attributes"],
+                "errors": state["review_errors"],
+            }
+        )
+    )
     if isinstance(answer, str):
         return Command(goto="review_attributes", update={"review_errors": [answer]})
     if not answer.attribute_edits:
@@ -142,9 +162,14 @@ def review_attributes(
         edited = apply_attribute_edits(_attribute_set(state), answer.attribute_edits)
     except EditError as exc:
         return Command(goto="review_attributes", update={"review_errors": [str(exc)]})
-    return Command(goto="review_attributes",
-                   update={**_dump_set(edited), "review_errors": [],
-                           "progress": [f"applied {len(answer.attribute_edits)} attribute edits"]})
+    return Command(
+        goto="review_attributes",
+        update={
+            **_dump_set(edited),
+            "review_errors": [],
+            "progress": [f"applied {len(answer.attribute_edits)} attribute edits"],
+        },
+    )
 
 
 def propose_clusters(state: SiteBuildState, runtime: Runtime[SiteBuildContext]) -> dict[str, Any]:
@@ -152,9 +177,12 @@ def propose_clusters(state: SiteBuildState, runtime: Runtime[SiteBuildContext]) 
     names = {s: ctx.catalog.sector(s).sector.name for s in state["request"]["sectors"]}
     proposal = ClustererAgent(ctx.embedder).propose_clusters(_attribute_set(state), names)
     keywords = sum(len(c.keywords) for c in proposal.clusters)
-    return {"clusters": [c.model_dump(mode="json") for c in proposal.clusters], "notes": proposal.notes,
-            "review_errors": [],
-            "progress": [f"{keywords} keywords in {len(proposal.clusters)} clusters"]}
+    return {
+        "clusters": [c.model_dump(mode="json") for c in proposal.clusters],
+        "notes": proposal.notes,
+        "review_errors": [],
+        "progress": [f"{keywords} keywords in {len(proposal.clusters)} clusters"],
+    }
 
 
 def review_clusters(
@@ -162,23 +190,39 @@ def review_clusters(
 ) -> Command[Literal["review_clusters", "save_draft"]]:
     if state["request"]["auto_approve"]:
         return Command(goto="save_draft")
-    preview = [{"slug": c["slug"], "name": c["name"], "type": c["type"], "sector": c["sector"],
-                "hub": c["hub"]["title"], "keywords": len(c["keywords"]),
-                "examples": [k["text"] for k in c["keywords"][:3]]} for c in state["clusters"]]
+    preview = [
+        {
+            "slug": c["slug"],
+            "name": c["name"],
+            "type": c["type"],
+            "sector": c["sector"],
+            "hub": c["hub"]["title"],
+            "keywords": len(c["keywords"]),
+            "examples": [k["text"] for k in c["keywords"][:3]],
+        }
+        for c in state["clusters"]
+    ]
     answer = _read_answer(interrupt({"stage": "clusters", "clusters": preview, "errors": state["review_errors"]}))
     if isinstance(answer, str):
         return Command(goto="review_clusters", update={"review_errors": [answer]})
     if not answer.cluster_edits:
         return Command(goto="save_draft", update={"review_errors": []})
     try:
-        clusters, released = apply_cluster_edits([Cluster.model_validate(c) for c in state["clusters"]],
-                                                 answer.cluster_edits)
+        clusters, released = apply_cluster_edits(
+            [Cluster.model_validate(c) for c in state["clusters"]], answer.cluster_edits
+        )
     except EditError as exc:
         return Command(goto="review_clusters", update={"review_errors": [str(exc)]})
     notes = [f"{len(released)} keywords left the plan with removed clusters"] if released else []
-    return Command(goto="review_clusters", update={
-        "clusters": [c.model_dump(mode="json") for c in clusters], "review_errors": [], "notes": notes,
-        "progress": [f"applied {len(answer.cluster_edits)} cluster edits"]})
+    return Command(
+        goto="review_clusters",
+        update={
+            "clusters": [c.model_dump(mode="json") for c in clusters],
+            "review_errors": [],
+            "notes": notes,
+            "progress": [f"applied {len(answer.cluster_edits)} cluster edits"],
+        },
+    )
 
 
 def save_draft(state: SiteBuildState, runtime: Runtime[SiteBuildContext]) -> dict[str, Any]:
@@ -188,9 +232,11 @@ def save_draft(state: SiteBuildState, runtime: Runtime[SiteBuildContext]) -> dic
     attribute_set = _attribute_set(state)
     blueprint = assemble_blueprint(
         site_type=request["site_type"],  # type: ignore[arg-type]
-        industry=request["industry"], sectors=request["sectors"],
+        industry=request["industry"],
+        sectors=request["sectors"],
         business=BusinessDetails.model_validate(request["business"]),
-        attributes=attribute_set.attributes, clusters=clusters,
+        attributes=attribute_set.attributes,
+        clusters=clusters,
         template_count=sum(len(p.keyword_templates) for p in attribute_set.sectors),
         notes=state["notes"],
     )
@@ -199,13 +245,28 @@ def save_draft(state: SiteBuildState, runtime: Runtime[SiteBuildContext]) -> dic
     with ctx.database.connection() as conn:  # one transaction: the site (if new) and the whole blueprint
         site_id = request["site_id"]
         if site_id is None:
-            site_id = create_site(conn, account_id=request["account_id"], name=request["site_name"], url=None,
-                                  site_type=request["site_type"], industry=request["industry"],
-                                  sectors=request["sectors"]).id
-        stored = save_blueprint(conn, account_id=request["account_id"], site_id=site_id, blueprint=blueprint,
-                                embeddings=dict(zip(texts, vectors, strict=True)))
-    return {"blueprint_id": stored.id, "site_id": site_id, "version": stored.version,
-            "progress": [f"draft blueprint v{stored.version} saved for site {site_id}"]}
+            site_id = create_site(
+                conn,
+                account_id=request["account_id"],
+                name=request["site_name"],
+                url=None,
+                site_type=request["site_type"],
+                industry=request["industry"],
+                sectors=request["sectors"],
+            ).id
+        stored = save_blueprint(
+            conn,
+            account_id=request["account_id"],
+            site_id=site_id,
+            blueprint=blueprint,
+            embeddings=dict(zip(texts, vectors, strict=True)),
+        )
+    return {
+        "blueprint_id": stored.id,
+        "site_id": site_id,
+        "version": stored.version,
+        "progress": [f"draft blueprint v{stored.version} saved for site {site_id}"],
+    }
 
 
 builder = StateGraph(SiteBuildState, context_schema=SiteBuildContext)
@@ -227,6 +288,16 @@ def build_graph(checkpointer: Any = None) -> Any:
 
 
 def initial_state(request: BuildRequest) -> dict[str, Any]:
-    return {"request": request, "templates": [], "attributes": [], "sector_plans": [], "clusters": [],
-            "review_errors": [], "notes": [], "progress": [], "blueprint_id": None, "site_id": request["site_id"],
-            "version": None}
+    return {
+        "request": request,
+        "templates": [],
+        "attributes": [],
+        "sector_plans": [],
+        "clusters": [],
+        "review_errors": [],
+        "notes": [],
+        "progress": [],
+        "blueprint_id": None,
+        "site_id": request["site_id"],
+        "version": None,
+    }

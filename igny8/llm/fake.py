@@ -69,8 +69,10 @@ def _count_tokens(text: str) -> int:
 
 
 LOREM_MODEL = f"{PROVIDER}/lorem"
-_LOREM = ("clear practical guidance helps readers compare options understand costs plan next steps and ask "
-          "better questions before they decide what suits their needs budget and timeline").split()
+_LOREM = (
+    "clear practical guidance helps readers compare options understand costs plan next steps and ask "
+    "better questions before they decide what suits their needs budget and timeline"
+).split()
 
 
 def lorem_reply(messages: list[dict[str, Any]], max_tokens: int) -> str:

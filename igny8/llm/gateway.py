@@ -224,9 +224,8 @@ class ModelGateway:
         """Ask for an answer of ``output_type``; validate; one repair attempt; else ModelOutputError."""
         schema = output_type.model_json_schema()
         model = self.model_for(role)
-        instruction = (
-            "Answer with one JSON object and nothing else. It must match this JSON schema:\n"
-            + json.dumps(schema, separators=(",", ":"))
+        instruction = "Answer with one JSON object and nothing else. It must match this JSON schema:\n" + json.dumps(
+            schema, separators=(",", ":")
         )
         conversation = [{"role": "system", "content": instruction}, *messages]
         params: dict[str, Any] = {"max_tokens": max_tokens}

@@ -31,22 +31,26 @@ def issue_key(conn: psycopg.Connection, *, account_id: int, site_id: int | None,
     """Create a key and return it; only its hash is stored, so this is the one time it can be shown."""
     prefix = secrets.token_hex(6)
     key = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    conn.execute("INSERT INTO api_keys (account_id, site_id, prefix, key_hash, label) VALUES (%s, %s, %s, %s, %s)",
-                 (account_id, site_id, prefix, _hash(key), label))
+    conn.execute(
+        "INSERT INTO api_keys (account_id, site_id, prefix, key_hash, label) VALUES (%s, %s, %s, %s, %s)",
+        (account_id, site_id, prefix, _hash(key), label),
+    )
     return key
 
 
 def revoke_site_keys(conn: psycopg.Connection, *, site_id: int) -> int:
-    return conn.execute("UPDATE api_keys SET revoked_at = now() WHERE site_id = %s AND revoked_at IS NULL",
-                        (site_id,)).rowcount
+    return conn.execute(
+        "UPDATE api_keys SET revoked_at = now() WHERE site_id = %s AND revoked_at IS NULL", (site_id,)
+    ).rowcount
 
 
 def authenticate(conn: psycopg.Connection, key: str | None) -> Principal | None:
     if not key or not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
-    prefix = key[len(KEY_PREFIX):].split("_", 1)[0]
-    row = conn.execute("SELECT id, account_id, site_id, key_hash FROM api_keys WHERE prefix = %s AND revoked_at IS NULL",
-                       (prefix,)).fetchone()
+    prefix = key[len(KEY_PREFIX) :].split("_", 1)[0]
+    row = conn.execute(
+        "SELECT id, account_id, site_id, key_hash FROM api_keys WHERE prefix = %s AND revoked_at IS NULL", (prefix,)
+    ).fetchone()
     if row is None or not hmac.compare_digest(row["key_hash"], _hash(key)):
         return None
     return Principal(account_id=row["account_id"], site_id=row["site_id"], key_id=row["id"])

@@ -34,8 +34,9 @@ def save_blueprint(
     """Store ``blueprint`` as the site's next draft version. Call inside one transaction."""
     get_site(conn, account_id=account_id, site_id=site_id)  # raises NotFound for another tenant's site
     conn.execute("SELECT pg_advisory_xact_lock(%s)", (site_id,))  # versions are numbered one at a time
-    row = conn.execute("SELECT coalesce(max(version), 0) + 1 AS v FROM blueprints WHERE site_id = %s",
-                       (site_id,)).fetchone()
+    row = conn.execute(
+        "SELECT coalesce(max(version), 0) + 1 AS v FROM blueprints WHERE site_id = %s", (site_id,)
+    ).fetchone()
     assert row is not None
     version = int(row["v"])
     stored = blueprint.model_copy(update={"site_id": site_id, "version": version, "status": "draft", "id": None})
@@ -55,21 +56,42 @@ def save_blueprint(
         crow = conn.execute(
             "INSERT INTO clusters (blueprint_id, slug, name, cluster_type, sector, attribute_values, hub_title,"
             " hub_structure) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-            (blueprint_id, cluster.slug, cluster.name, cluster.type, cluster.sector, Jsonb(cluster.attribute_values),
-             cluster.hub.title, cluster.hub.structure),
+            (
+                blueprint_id,
+                cluster.slug,
+                cluster.name,
+                cluster.type,
+                cluster.sector,
+                Jsonb(cluster.attribute_values),
+                cluster.hub.title,
+                cluster.hub.structure,
+            ),
         ).fetchone()
         assert crow is not None
-        rows = [KeywordRow(text=k.text, intent=k.intent, source={"values": k.source, "template": k.template,
-                                                                  "sector": k.sector}, cluster_id=int(crow["id"]))
-                for k in cluster.keywords]
+        rows = [
+            KeywordRow(
+                text=k.text,
+                intent=k.intent,
+                source={"values": k.source, "template": k.template, "sector": k.sector},
+                cluster_id=int(crow["id"]),
+            )
+            for k in cluster.keywords
+        ]
         vectors = np.stack([embeddings[k.text] for k in cluster.keywords])
         insert_keywords(conn, site_id=site_id, blueprint_id=blueprint_id, keywords=rows, embeddings=vectors)
     return stored.model_copy(update={"id": blueprint_id})
 
 
 def _from_row(row: dict) -> Blueprint:
-    return Blueprint.model_validate({**row["snapshot"], "id": row["id"], "status": row["status"],
-                                     "version": row["version"], "site_id": row["site_id"]})
+    return Blueprint.model_validate(
+        {
+            **row["snapshot"],
+            "id": row["id"],
+            "status": row["status"],
+            "version": row["version"],
+            "site_id": row["site_id"],
+        }
+    )
 
 
 def get_blueprint(conn: psycopg.Connection, *, account_id: int, site_id: int, version: int | None = None) -> Blueprint:
@@ -80,7 +102,9 @@ def get_blueprint(conn: psycopg.Connection, *, account_id: int, site_id: int, ve
         if row is None:
             raise NotFound(f"site {site_id} has no active blueprint; activate one with `igny8 blueprint activate`")
     else:
-        row = conn.execute("SELECT * FROM blueprints WHERE site_id = %s AND version = %s", (site_id, version)).fetchone()
+        row = conn.execute(
+            "SELECT * FROM blueprints WHERE site_id = %s AND version = %s", (site_id, version)
+        ).fetchone()
         if row is None:
             raise NotFound(f"site {site_id} has no blueprint version {version}")
     return _from_row(row)
@@ -94,8 +118,19 @@ def list_blueprints(conn: psycopg.Connection, *, account_id: int, site_id: int |
         " WHERE s.account_id = %s AND (%s::bigint IS NULL OR b.site_id = %s) ORDER BY b.site_id, b.version",
         (account_id, site_id, site_id),
     ).fetchall()
-    return [BlueprintSummary(r["id"], r["site_id"], r["version"], r["status"], r["health_score"],
-                             r["keyword_count"], r["clusters"], r["created_at"]) for r in rows]
+    return [
+        BlueprintSummary(
+            r["id"],
+            r["site_id"],
+            r["version"],
+            r["status"],
+            r["health_score"],
+            r["keyword_count"],
+            r["clusters"],
+            r["created_at"],
+        )
+        for r in rows
+    ]
 
 
 def activate_blueprint(conn: psycopg.Connection, *, account_id: int, site_id: int, version: int) -> Blueprint:
@@ -107,8 +142,10 @@ def activate_blueprint(conn: psycopg.Connection, *, account_id: int, site_id: in
         raise ValueError(f"version {version} is superseded; create a new version from it instead")
     conn.execute("SELECT pg_advisory_xact_lock(%s)", (site_id,))
     conn.execute("UPDATE blueprints SET status = 'superseded' WHERE site_id = %s AND status = 'active'", (site_id,))
-    conn.execute("UPDATE blueprints SET status = 'active', activated_at = now() WHERE site_id = %s AND version = %s",
-                 (site_id, version))
+    conn.execute(
+        "UPDATE blueprints SET status = 'active', activated_at = now() WHERE site_id = %s AND version = %s",
+        (site_id, version),
+    )
     return target.model_copy(update={"status": "active"})
 
 

@@ -9,15 +9,36 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 
-def insert_idea(conn: psycopg.Connection, *, site_id: int, blueprint_id: int, cluster_id: int | None, idea_key: str,
-                kind: str, title: str, content_type: str, structure: str, priority_phase: int,
-                target_keywords: list[str]) -> bool:
+def insert_idea(
+    conn: psycopg.Connection,
+    *,
+    site_id: int,
+    blueprint_id: int,
+    cluster_id: int | None,
+    idea_key: str,
+    kind: str,
+    title: str,
+    content_type: str,
+    structure: str,
+    priority_phase: int,
+    target_keywords: list[str],
+) -> bool:
     cur = conn.execute(
         "INSERT INTO ideas (site_id, blueprint_id, cluster_id, idea_key, kind, title, content_type, structure,"
         " priority_phase, target_keywords) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (blueprint_id, idea_key) DO NOTHING",
-        (site_id, blueprint_id, cluster_id, idea_key, kind, title, content_type, structure, priority_phase,
-         Jsonb(target_keywords)),
+        (
+            site_id,
+            blueprint_id,
+            cluster_id,
+            idea_key,
+            kind,
+            title,
+            content_type,
+            structure,
+            priority_phase,
+            Jsonb(target_keywords),
+        ),
     )
     return cur.rowcount == 1
 
@@ -25,19 +46,25 @@ def insert_idea(conn: psycopg.Connection, *, site_id: int, blueprint_id: int, cl
 def ideas_without_task(conn: psycopg.Connection, *, blueprint_id: int) -> list[dict[str, Any]]:
     return conn.execute(
         "SELECT i.* FROM ideas i LEFT JOIN tasks t ON t.idea_id = i.id WHERE i.blueprint_id = %s AND t.id IS NULL"
-        " ORDER BY i.priority_phase, i.id", (blueprint_id,)).fetchall()
+        " ORDER BY i.priority_phase, i.id",
+        (blueprint_id,),
+    ).fetchall()
 
 
 def insert_task(conn: psycopg.Connection, *, idea_id: int, site_id: int, brief: dict[str, Any]) -> bool:
-    cur = conn.execute("INSERT INTO tasks (idea_id, site_id, brief) VALUES (%s, %s, %s) ON CONFLICT (idea_id) DO NOTHING",
-                       (idea_id, site_id, Jsonb(brief)))
+    cur = conn.execute(
+        "INSERT INTO tasks (idea_id, site_id, brief) VALUES (%s, %s, %s) ON CONFLICT (idea_id) DO NOTHING",
+        (idea_id, site_id, Jsonb(brief)),
+    )
     return cur.rowcount == 1
 
 
 def tasks_without_content(conn: psycopg.Connection, *, blueprint_id: int) -> list[int]:
     rows = conn.execute(
         "SELECT t.id FROM tasks t JOIN ideas i ON i.id = t.idea_id LEFT JOIN content c ON c.task_id = t.id"
-        " WHERE i.blueprint_id = %s AND c.id IS NULL ORDER BY i.priority_phase, i.id", (blueprint_id,)).fetchall()
+        " WHERE i.blueprint_id = %s AND c.id IS NULL ORDER BY i.priority_phase, i.id",
+        (blueprint_id,),
+    ).fetchall()
     return [r["id"] for r in rows]
 
 
@@ -48,8 +75,17 @@ def get_task(conn: psycopg.Connection, task_id: int) -> dict[str, Any]:
     return row
 
 
-def insert_content(conn: psycopg.Connection, *, task_id: int, site_id: int, title: str, slug: str, html: str,
-                   meta: dict[str, Any], embedding: Any) -> int | None:
+def insert_content(
+    conn: psycopg.Connection,
+    *,
+    task_id: int,
+    site_id: int,
+    title: str,
+    slug: str,
+    html: str,
+    meta: dict[str, Any],
+    embedding: Any,
+) -> int | None:
     row = conn.execute(
         "INSERT INTO content (task_id, site_id, title, slug, html, meta, embedding) VALUES (%s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (task_id) DO NOTHING RETURNING id",
@@ -64,7 +100,9 @@ def content_without_images(conn: psycopg.Connection, *, blueprint_id: int) -> li
     rows = conn.execute(
         "SELECT c.id FROM content c JOIN tasks t ON t.id = c.task_id JOIN ideas i ON i.id = t.idea_id"
         " WHERE i.blueprint_id = %s AND NOT EXISTS (SELECT 1 FROM images m WHERE m.content_id = c.id AND m.path IS NOT NULL"
-        " AND m.role = 'featured') ORDER BY c.id", (blueprint_id,)).fetchall()
+        " AND m.role = 'featured') ORDER BY c.id",
+        (blueprint_id,),
+    ).fetchall()
     return [r["id"] for r in rows]
 
 
@@ -72,12 +110,15 @@ def content_of_blueprint(conn: psycopg.Connection, *, blueprint_id: int) -> list
     return conn.execute(
         "SELECT c.*, i.idea_key, i.kind, i.priority_phase FROM content c JOIN tasks t ON t.id = c.task_id"
         " JOIN ideas i ON i.id = t.idea_id WHERE i.blueprint_id = %s ORDER BY i.priority_phase, c.id",
-        (blueprint_id,)).fetchall()
+        (blueprint_id,),
+    ).fetchall()
 
 
 def upsert_image_prompt(conn: psycopg.Connection, *, content_id: int, role: str, prompt: str) -> None:
-    conn.execute("INSERT INTO images (content_id, role, prompt) VALUES (%s, %s, %s) ON CONFLICT (content_id, role)"
-                 " DO NOTHING", (content_id, role, prompt))
+    conn.execute(
+        "INSERT INTO images (content_id, role, prompt) VALUES (%s, %s, %s) ON CONFLICT (content_id, role) DO NOTHING",
+        (content_id, role, prompt),
+    )
 
 
 def images_of(conn: psycopg.Connection, content_id: int) -> list[dict[str, Any]]:
@@ -89,5 +130,7 @@ def set_image_path(conn: psycopg.Connection, *, image_id: int, path: str) -> Non
 
 
 def set_content_status(conn: psycopg.Connection, *, content_id: int, status: str, meta_update: dict[str, Any]) -> None:
-    conn.execute("UPDATE content SET status = %s, meta = meta || %s, updated_at = now() WHERE id = %s",
-                 (status, Jsonb(meta_update), content_id))
+    conn.execute(
+        "UPDATE content SET status = %s, meta = meta || %s, updated_at = now() WHERE id = %s",
+        (status, Jsonb(meta_update), content_id),
+    )

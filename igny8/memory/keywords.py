@@ -42,16 +42,21 @@ def insert_keywords(
             cur.execute(
                 "INSERT INTO keywords (site_id, blueprint_id, cluster_id, text, intent, source, embedding)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (site_id, blueprint_id, text) DO NOTHING",
-                (site_id, blueprint_id, keyword.cluster_id, keyword.text, keyword.intent, Jsonb(keyword.source),
-                 np.asarray(vector, dtype=np.float32)),
+                (
+                    site_id,
+                    blueprint_id,
+                    keyword.cluster_id,
+                    keyword.text,
+                    keyword.intent,
+                    Jsonb(keyword.source),
+                    np.asarray(vector, dtype=np.float32),
+                ),
             )
             added += cur.rowcount
     return added
 
 
-def nearest_keywords(
-    conn: psycopg.Connection, *, site_id: int, vector: np.ndarray, limit: int = 10
-) -> list[Neighbour]:
+def nearest_keywords(conn: psycopg.Connection, *, site_id: int, vector: np.ndarray, limit: int = 10) -> list[Neighbour]:
     """The ``limit`` stored keywords of ``site_id`` closest to ``vector`` by cosine distance."""
     conn.execute("SET LOCAL hnsw.ef_search = 100")
     rows = conn.execute(

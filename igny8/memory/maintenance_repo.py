@@ -12,11 +12,20 @@ TASKS = ("health", "links", "optimize", "gaps")
 _LOCK_BASE = 0x1687_0000_0000
 
 
-def set_schedule(conn: psycopg.Connection, *, site_id: int, every_hours: int, tasks: list[str], enabled: bool = True,
-                 run_now: bool = False) -> dict[str, Any]:
+def set_schedule(
+    conn: psycopg.Connection,
+    *,
+    site_id: int,
+    every_hours: int,
+    tasks: list[str],
+    enabled: bool = True,
+    run_now: bool = False,
+) -> dict[str, Any]:
     unknown = [t for t in tasks if t not in TASKS]
     if unknown or not tasks:
-        raise ValueError(f"unknown maintenance task {', '.join(unknown) or '(none given)'}; tasks are {', '.join(TASKS)}")
+        raise ValueError(
+            f"unknown maintenance task {', '.join(unknown) or '(none given)'}; tasks are {', '.join(TASKS)}"
+        )
     if not 1 <= every_hours <= 8760:
         raise ValueError("the interval must be 1–8760 hours")
     row = conn.execute(
@@ -25,7 +34,8 @@ def set_schedule(conn: psycopg.Connection, *, site_id: int, every_hours: int, ta
         " ON CONFLICT (site_id) DO UPDATE SET every_hours = EXCLUDED.every_hours, tasks = EXCLUDED.tasks,"
         " enabled = EXCLUDED.enabled, next_run_at = CASE WHEN %s THEN now() ELSE maintenance_schedules.next_run_at END,"
         " updated_at = now() RETURNING *",
-        (site_id, every_hours, Jsonb(tasks), enabled, run_now, every_hours, run_now)).fetchone()
+        (site_id, every_hours, Jsonb(tasks), enabled, run_now, every_hours, run_now),
+    ).fetchone()
     return dict(row)
 
 
@@ -33,11 +43,14 @@ def claim_due_site(conn: psycopg.Connection) -> dict[str, Any] | None:
     """Take the most overdue schedule and move its next run forward, in one transaction."""
     row = conn.execute(
         "SELECT * FROM maintenance_schedules WHERE enabled AND next_run_at <= now() ORDER BY next_run_at"
-        " FOR UPDATE SKIP LOCKED LIMIT 1").fetchone()
+        " FOR UPDATE SKIP LOCKED LIMIT 1"
+    ).fetchone()
     if row is None:
         return None
-    conn.execute("UPDATE maintenance_schedules SET next_run_at = now() + make_interval(hours => every_hours)"
-                 " WHERE site_id = %s", (row["site_id"],))
+    conn.execute(
+        "UPDATE maintenance_schedules SET next_run_at = now() + make_interval(hours => every_hours) WHERE site_id = %s",
+        (row["site_id"],),
+    )
     return dict(row)
 
 
@@ -56,15 +69,19 @@ def stale_running_sites(conn: psycopg.Connection) -> list[int]:
 
 
 def start_or_resume_run(conn: psycopg.Connection, site_id: int) -> tuple[int, bool]:
-    row = conn.execute("SELECT id FROM maintenance_runs WHERE site_id = %s AND status = 'running'",
-                       (site_id,)).fetchone()
+    row = conn.execute(
+        "SELECT id FROM maintenance_runs WHERE site_id = %s AND status = 'running'", (site_id,)
+    ).fetchone()
     if row:
         return int(row["id"]), True
-    row = conn.execute("INSERT INTO maintenance_runs (site_id, status) VALUES (%s, 'running') RETURNING id",
-                       (site_id,)).fetchone()
+    row = conn.execute(
+        "INSERT INTO maintenance_runs (site_id, status) VALUES (%s, 'running') RETURNING id", (site_id,)
+    ).fetchone()
     return int(row["id"]), False
 
 
 def finish_run(conn: psycopg.Connection, run_id: int, status: str, report: dict[str, Any]) -> None:
-    conn.execute("UPDATE maintenance_runs SET status = %s, report = %s, finished_at = now() WHERE id = %s",
-                 (status, Jsonb(report), run_id))
+    conn.execute(
+        "UPDATE maintenance_runs SET status = %s, report = %s, finished_at = now() WHERE id = %s",
+        (status, Jsonb(report), run_id),
+    )

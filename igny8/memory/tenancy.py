@@ -70,7 +70,12 @@ def get_site(conn: psycopg.Connection, *, account_id: int, site_id: int) -> Site
         "SELECT sector FROM site_sectors WHERE site_id = %s ORDER BY position", (site_id,)
     ).fetchall()
     return Site(
-        row["id"], row["account_id"], row["name"], row["url"], row["site_type"], row["industry"],
+        row["id"],
+        row["account_id"],
+        row["name"],
+        row["url"],
+        row["site_type"],
+        row["industry"],
         tuple(s["sector"] for s in sectors),
     )
 

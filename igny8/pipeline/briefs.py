@@ -28,8 +28,11 @@ def build_brief(blueprint: Blueprint, page: PagePlan) -> dict[str, Any]:
     clusters = {c.slug: c for c in blueprint.clusters}
     cluster = clusters.get(page.cluster or "")
     titles = {p.slug: p.title for p in blueprint.pages}
-    related = [{"slug": link.target, "title": titles[link.target], "link_type": link.link_type}
-               for link in blueprint.link_map if link.source == page.slug and link.target in titles]
+    related = [
+        {"slug": link.target, "title": titles[link.target], "link_type": link.link_type}
+        for link in blueprint.link_map
+        if link.source == page.slug and link.target in titles
+    ]
     attribute_names = {a.slug: a.name for a in blueprint.attributes}
     values = {attribute_names.get(s.removesuffix("#2"), s): v for s, v in page.attribute_values.items()}
     topic = cluster.name if cluster else (next(iter(page.attribute_values.values()), None) or page.title)
@@ -38,17 +41,34 @@ def build_brief(blueprint: Blueprint, page: PagePlan) -> dict[str, Any]:
         if " vs " in keyword:
             compared = [part.strip().title() for part in keyword.split(" vs ", 1)]
             break
-    options = {a.name: a.values for a in blueprint.attributes if a.slug in page.attribute_values
-               or (cluster and a.slug in cluster.attribute_values)}
+    options = {
+        a.name: a.values
+        for a in blueprint.attributes
+        if a.slug in page.attribute_values or (cluster and a.slug in cluster.attribute_values)
+    }
     outline = [s for s in (cluster.hub.sections if cluster and page.kind == "hub" else [])]
     return {
-        "title": page.title, "slug": page.slug, "kind": page.kind, "content_type": page.content_type,
-        "structure": page.structure, "priority_phase": page.priority_phase,
+        "title": page.title,
+        "slug": page.slug,
+        "kind": page.kind,
+        "content_type": page.content_type,
+        "structure": page.structure,
+        "priority_phase": page.priority_phase,
         "cluster": {"slug": cluster.slug, "name": cluster.name, "type": cluster.type} if cluster else None,
-        "target_keywords": page.target_keywords, "topic": topic, "outline": outline,
-        "questions": _questions(cluster, topic), "related": related[:8], "specs": values,
-        "steps": [f"Tell us what you need with {topic.lower()}", "Get a clear plan and price",
-                  f"Your {topic.lower()}, done properly", "Follow-up and aftercare"],
-        "compared": compared, "attribute_options": options, "site_type": blueprint.site_type,
+        "target_keywords": page.target_keywords,
+        "topic": topic,
+        "outline": outline,
+        "questions": _questions(cluster, topic),
+        "related": related[:8],
+        "specs": values,
+        "steps": [
+            f"Tell us what you need with {topic.lower()}",
+            "Get a clear plan and price",
+            f"Your {topic.lower()}, done properly",
+            "Follow-up and aftercare",
+        ],
+        "compared": compared,
+        "attribute_options": options,
+        "site_type": blueprint.site_type,
         "blueprint_version": blueprint.version,
     }

@@ -49,26 +49,42 @@ def _page_facts(row: dict[str, Any], blueprint: Blueprint, written: dict[str, st
             crumbs.append((hub.title, hub.slug))
     if row["slug"] != "home":
         crumbs.append((row["title"], row["slug"]))
-    listed = [(written[link.target], link.target) for link in blueprint.link_map
-              if link.source == row["slug"] and link.target in written
-              and link.link_type in {"hub_to_supporting", "hub_to_term"}]
+    listed = [
+        (written[link.target], link.target)
+        for link in blueprint.link_map
+        if link.source == row["slug"]
+        and link.target in written
+        and link.link_type in {"hub_to_supporting", "hub_to_term"}
+    ]
     images = meta.get("images") or []
     featured = next((i.get("url") for i in images if i.get("role") == "featured" and i.get("url")), None)
     return PageFacts(
-        slug=row["slug"], title=row["title"], description=meta.get("meta_description", ""),
-        structure=meta["structure"], kind=meta.get("kind", ""), published=row["created_at"].date().isoformat(),
-        modified=row["updated_at"].date().isoformat(), image=featured, faq=faq_from_html(row["html"]),
-        steps=steps_from_html(row["html"]), list_items=listed,
-        breadcrumb=crumbs, topic=meta.get("cluster_name") or row["title"].split(":")[0])
+        slug=row["slug"],
+        title=row["title"],
+        description=meta.get("meta_description", ""),
+        structure=meta["structure"],
+        kind=meta.get("kind", ""),
+        published=row["created_at"].date().isoformat(),
+        modified=row["updated_at"].date().isoformat(),
+        image=featured,
+        faq=faq_from_html(row["html"]),
+        steps=steps_from_html(row["html"]),
+        list_items=listed,
+        breadcrumb=crumbs,
+        topic=meta.get("cluster_name") or row["title"].split(":")[0],
+    )
 
 
-def enhance_site(database: Database, *, account_id: int, site_id: int, blueprint: Blueprint,
-                 progress: Any = None) -> EnhanceResult:
+def enhance_site(
+    database: Database, *, account_id: int, site_id: int, blueprint: Blueprint, progress: Any = None
+) -> EnhanceResult:
     facts = site_facts(database, account_id, site_id, blueprint)
     result = EnhanceResult()
     with database.connection() as conn:
-        rows = conn.execute("SELECT id, slug, title, html, meta, created_at, updated_at FROM content"
-                            " WHERE site_id = %s ORDER BY id", (site_id,)).fetchall()
+        rows = conn.execute(
+            "SELECT id, slug, title, html, meta, created_at, updated_at FROM content WHERE site_id = %s ORDER BY id",
+            (site_id,),
+        ).fetchall()
     written = {r["slug"]: r["title"] for r in rows}
     for done, row in enumerate(rows, start=1):
         page = _page_facts(row, blueprint, written)
@@ -79,16 +95,27 @@ def enhance_site(database: Database, *, account_id: int, site_id: int, blueprint
             result.invalid.append(f"{row['slug']}: {'; '.join(errors)}")
             nodes = [n for n in nodes if not any(i.severity == "error" for i in validate_json_ld(n))]
         result.warnings += sum(1 for i in issues if i.severity == "warning")
-        elements = build_elements(row["html"], topic=page.topic, structure=page.structure,
-                                  cluster_type=row["meta"].get("cluster_type"))
+        elements = build_elements(
+            row["html"], topic=page.topic, structure=page.structure, cluster_type=row["meta"].get("cluster_type")
+        )
         document = place_elements(_SCRIPT.sub("", row["html"]), elements)
         if nodes:
             document = script_tag(nodes) + "\n" + document
         with database.connection() as conn:
-            conn.execute("UPDATE content SET html = %s, meta = meta || %s, updated_at = now() WHERE id = %s",
-                         (document, Jsonb({"schema_types": [n["@type"] for n in nodes],
-                                           "schema_valid": not errors, "serp_elements": sorted(elements)}),
-                          row["id"]))
+            conn.execute(
+                "UPDATE content SET html = %s, meta = meta || %s, updated_at = now() WHERE id = %s",
+                (
+                    document,
+                    Jsonb(
+                        {
+                            "schema_types": [n["@type"] for n in nodes],
+                            "schema_valid": not errors,
+                            "serp_elements": sorted(elements),
+                        }
+                    ),
+                    row["id"],
+                ),
+            )
         result.pages += 1
         result.blocks += len(nodes)
         for name in elements:

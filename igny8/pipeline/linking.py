@@ -35,28 +35,45 @@ class LinkingResult:
 def _pages(database: Database, site_id: int, blueprint: Blueprint) -> dict[str, dict[str, Any]]:
     plan = {p.slug: p for p in blueprint.pages}
     with database.connection() as conn:
-        rows = conn.execute("SELECT id, slug, title, html, meta, embedding FROM content WHERE site_id = %s",
-                            (site_id,)).fetchall()
-        inbound = {r["target_content_id"]: r["n"] for r in conn.execute(
-            "SELECT target_content_id, count(*) AS n FROM links WHERE site_id = %s GROUP BY 1", (site_id,)).fetchall()}
+        rows = conn.execute(
+            "SELECT id, slug, title, html, meta, embedding FROM content WHERE site_id = %s", (site_id,)
+        ).fetchall()
+        inbound = {
+            r["target_content_id"]: r["n"]
+            for r in conn.execute(
+                "SELECT target_content_id, count(*) AS n FROM links WHERE site_id = %s GROUP BY 1", (site_id,)
+            ).fetchall()
+        }
         outbound = {}
-        for r in conn.execute("SELECT source_content_id, target_content_id, anchor FROM links WHERE site_id = %s",
-                              (site_id,)).fetchall():
+        for r in conn.execute(
+            "SELECT source_content_id, target_content_id, anchor FROM links WHERE site_id = %s", (site_id,)
+        ).fetchall():
             outbound.setdefault(r["source_content_id"], []).append((r["target_content_id"], r["anchor"]))
     pages = {}
     for row in rows:
         page = plan.get(row["slug"])
         if page is None:
             continue
-        pages[row["slug"]] = {**row, "plan": page, "inbound": inbound.get(row["id"], 0),
-                              "outbound": outbound.get(row["id"], [])}
+        pages[row["slug"]] = {
+            **row,
+            "plan": page,
+            "inbound": inbound.get(row["id"], 0),
+            "outbound": outbound.get(row["id"], []),
+        }
     return pages
 
 
 def _info(page: dict[str, Any]) -> PageInfo:
     plan = page["plan"]
-    return PageInfo(slug=plan.slug, title=plan.title, kind=plan.kind, cluster=plan.cluster,
-                    priority_phase=plan.priority_phase, keywords=tuple(plan.target_keywords), inbound=page["inbound"])
+    return PageInfo(
+        slug=plan.slug,
+        title=plan.title,
+        kind=plan.kind,
+        cluster=plan.cluster,
+        priority_phase=plan.priority_phase,
+        keywords=tuple(plan.target_keywords),
+        inbound=page["inbound"],
+    )
 
 
 def _similarity(a: Any, b: Any) -> float:
@@ -72,9 +89,11 @@ def _neighbours(database: Database, site_id: int, page: dict[str, Any]) -> list[
     if page["embedding"] is None:
         return []
     with database.connection() as conn:
-        rows = conn.execute("SELECT slug FROM content WHERE site_id = %s AND id <> %s AND embedding IS NOT NULL"
-                            " ORDER BY embedding <=> %s LIMIT %s",
-                            (site_id, page["id"], page["embedding"], SEMANTIC_NEIGHBOURS)).fetchall()
+        rows = conn.execute(
+            "SELECT slug FROM content WHERE site_id = %s AND id <> %s AND embedding IS NOT NULL"
+            " ORDER BY embedding <=> %s LIMIT %s",
+            (site_id, page["id"], page["embedding"], SEMANTIC_NEIGHBOURS),
+        ).fetchall()
     return [r["slug"] for r in rows]
 
 
@@ -85,7 +104,8 @@ def _store(database: Database, site_id: int, page: dict[str, Any], document: str
             conn.execute(
                 "INSERT INTO links (site_id, source_content_id, target_content_id, link_type, anchor, score)"
                 " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (source_content_id, target_content_id) DO NOTHING",
-                (site_id, page["id"], pages[link.target]["id"], link.link_type, link.anchor, link.score))
+                (site_id, page["id"], pages[link.target]["id"], link.link_type, link.anchor, link.score),
+            )
             pages[link.target]["inbound"] += 1
     page["html"] = document
 
@@ -94,8 +114,15 @@ def _words(document: str) -> int:
     return len(re.sub(r"<[^>]+>", " ", document).split())
 
 
-def link_site(database: Database, gateway: ModelGateway | None, *, account_id: int, site_id: int,
-              blueprint: Blueprint, progress: Any = None) -> LinkingResult:
+def link_site(
+    database: Database,
+    gateway: ModelGateway | None,
+    *,
+    account_id: int,
+    site_id: int,
+    blueprint: Blueprint,
+    progress: Any = None,
+) -> LinkingResult:
     pages = _pages(database, site_id, blueprint)
     by_id = {p["id"]: slug for slug, p in pages.items()}
     linker = LinkerAgent(gateway)
@@ -105,17 +132,25 @@ def link_site(database: Database, gateway: ModelGateway | None, *, account_id: i
         planned.setdefault(link.source, []).append((link.target, link.link_type))
     for done, (slug, page) in enumerate(sorted(pages.items()), start=1):
         linked = {by_id.get(t) for t, _ in page["outbound"]}
-        candidates = [Candidate(_info(pages[t]), link_type, _similarity(page["embedding"], pages[t]["embedding"]))
-                      for t, link_type in planned.get(slug, []) if t in pages and t not in linked]
+        candidates = [
+            Candidate(_info(pages[t]), link_type, _similarity(page["embedding"], pages[t]["embedding"]))
+            for t, link_type in planned.get(slug, [])
+            if t in pages and t not in linked
+        ]
         structural = {c.target.slug for c in candidates}
-        candidates += [Candidate(_info(pages[t]), "contextual", _similarity(page["embedding"], pages[t]["embedding"]))
-                       for t in _neighbours(database, site_id, page)
-                       if t in pages and t not in linked and t not in structural]
+        candidates += [
+            Candidate(_info(pages[t]), "contextual", _similarity(page["embedding"], pages[t]["embedding"]))
+            for t in _neighbours(database, site_id, page)
+            if t in pages and t not in linked and t not in structural
+        ]
         try:
             document, placed = linker.place_links(
-                page["html"], candidates, _words(page["html"]),
+                page["html"],
+                candidates,
+                _words(page["html"]),
                 meter=Meter(account_id, site_id, f"internal_linking:{page['id']}"),
-                used_anchors={a for _, a in page["outbound"]})
+                used_anchors={a for _, a in page["outbound"]},
+            )
         except Exception as exc:  # stage 4.5 never blocks publishing
             log.warning("linking %s failed: %s", slug, exc)
             result.failures.append(f"{slug}: {exc}")
@@ -124,8 +159,12 @@ def link_site(database: Database, gateway: ModelGateway | None, *, account_id: i
             # A dead end: give it its strongest structural link, with a bridging sentence if need be.
             best = max(candidates, key=lambda c: (c.link_type != "contextual", c.score))
             best.mandatory = True
-            document, placed = linker.place_links(page["html"], [best], _words(page["html"]),
-                                                  meter=Meter(account_id, site_id, f"internal_linking:{page['id']}"))
+            document, placed = linker.place_links(
+                page["html"],
+                [best],
+                _words(page["html"]),
+                meter=Meter(account_id, site_id, f"internal_linking:{page['id']}"),
+            )
         if placed:
             _store(database, site_id, page, document, placed, pages)
             result.links_added += len(placed)
@@ -137,24 +176,45 @@ def link_site(database: Database, gateway: ModelGateway | None, *, account_id: i
     return result
 
 
-def _rescue_orphans(database: Database, linker: LinkerAgent, pages: dict[str, dict[str, Any]],
-                    planned: dict[str, list[tuple[str, str]]], account_id: int, site_id: int) -> int:
+def _rescue_orphans(
+    database: Database,
+    linker: LinkerAgent,
+    pages: dict[str, dict[str, Any]],
+    planned: dict[str, list[tuple[str, str]]],
+    account_id: int,
+    site_id: int,
+) -> int:
     """Give every page without an inbound link one, from a page that plans to link to it, else its
     cluster's hub, else the most similar page."""
     rescued = 0
     for slug, page in sorted(pages.items()):
         if page["inbound"] or slug == "home" or len(pages) < 2:
             continue
-        sources = [s for s, targets in planned.items() if s in pages and s != slug and any(t == slug for t, _ in targets)]
-        hub = next((s for s, p in pages.items() if p["plan"].kind == "hub" and p["plan"].cluster == page["plan"].cluster
-                    and s != slug), None)
-        similar = max((s for s in pages if s != slug), key=lambda s: _similarity(page["embedding"], pages[s]["embedding"]))
+        sources = [
+            s for s, targets in planned.items() if s in pages and s != slug and any(t == slug for t, _ in targets)
+        ]
+        hub = next(
+            (
+                s
+                for s, p in pages.items()
+                if p["plan"].kind == "hub" and p["plan"].cluster == page["plan"].cluster and s != slug
+            ),
+            None,
+        )
+        similar = max(
+            (s for s in pages if s != slug), key=lambda s: _similarity(page["embedding"], pages[s]["embedding"])
+        )
         source_slug = (sources or [hub or similar])[0]
         source = pages[source_slug]
-        candidate = Candidate(_info(page), "contextual", _similarity(page["embedding"], source["embedding"]),
-                              mandatory=True)
-        document, placed = linker.place_links(source["html"], [candidate], _words(source["html"]),
-                                              meter=Meter(account_id, site_id, f"internal_linking:rescue:{page['id']}"))
+        candidate = Candidate(
+            _info(page), "contextual", _similarity(page["embedding"], source["embedding"]), mandatory=True
+        )
+        document, placed = linker.place_links(
+            source["html"],
+            [candidate],
+            _words(source["html"]),
+            meter=Meter(account_id, site_id, f"internal_linking:rescue:{page['id']}"),
+        )
         if placed:
             _store(database, site_id, source, document, placed, pages)
             rescued += 1

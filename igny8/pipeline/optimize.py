@@ -30,65 +30,114 @@ def _context(blueprint: Blueprint, slug: str) -> dict[str, Any]:
     plan = {p.slug: p for p in blueprint.pages}
     page = plan.get(slug)
     cluster = next((c for c in blueprint.clusters if page and c.slug == page.cluster), None)
-    hub = next((p.slug for p in blueprint.pages if page and cluster and p.kind == "hub" and p.cluster == cluster.slug
-                and page.kind == "supporting"), None)
+    hub = next(
+        (
+            p.slug
+            for p in blueprint.pages
+            if page and cluster and p.kind == "hub" and p.cluster == cluster.slug and page.kind == "supporting"
+        ),
+        None,
+    )
     intents = {k.text: k.intent for c in blueprint.clusters for k in c.keywords}
     targets = page.target_keywords if page else []
-    return {"structure": page.structure if page else "general", "targets": targets,
-            "intents": [intents[t] for t in targets if t in intents],
-            "cluster_keywords": [k.text for k in cluster.keywords] if cluster else [],
-            "subtopics": cluster.hub.sections[:-1] if cluster else [], "hub_slug": hub}
+    return {
+        "structure": page.structure if page else "general",
+        "targets": targets,
+        "intents": [intents[t] for t in targets if t in intents],
+        "cluster_keywords": [k.text for k in cluster.keywords] if cluster else [],
+        "subtopics": cluster.hub.sections[:-1] if cluster else [],
+        "hub_slug": hub,
+    }
 
 
-def score_row(row: dict[str, Any], blueprint: Blueprint, document: str | None = None,
-              description: str | None = None) -> ContentScore:
+def score_row(
+    row: dict[str, Any], blueprint: Blueprint, document: str | None = None, description: str | None = None
+) -> ContentScore:
     ctx = _context(blueprint, row["slug"])
-    return score_content(document=document or row["html"], title=row["title"],
-                         description=row["meta"].get("meta_description", "") if description is None else description,
-                         structure=ctx["structure"], targets=ctx["targets"], intents=ctx["intents"],
-                         cluster_keywords=ctx["cluster_keywords"], subtopics=ctx["subtopics"], hub_slug=ctx["hub_slug"])
+    return score_content(
+        document=document or row["html"],
+        title=row["title"],
+        description=row["meta"].get("meta_description", "") if description is None else description,
+        structure=ctx["structure"],
+        targets=ctx["targets"],
+        intents=ctx["intents"],
+        cluster_keywords=ctx["cluster_keywords"],
+        subtopics=ctx["subtopics"],
+        hub_slug=ctx["hub_slug"],
+    )
 
 
 def score_site(database: Database, *, site_id: int, blueprint: Blueprint) -> list[tuple[dict[str, Any], ContentScore]]:
     with database.connection() as conn:
-        rows = conn.execute("SELECT id, slug, title, html, meta FROM content WHERE site_id = %s ORDER BY id",
-                            (site_id,)).fetchall()
+        rows = conn.execute(
+            "SELECT id, slug, title, html, meta FROM content WHERE site_id = %s ORDER BY id", (site_id,)
+        ).fetchall()
     return sorted(((row, score_row(row, blueprint)) for row in rows), key=lambda pair: pair[1].total)
 
 
-def optimise_page(database: Database, gateway: ModelGateway, *, account_id: int, site_id: int,
-                  blueprint: Blueprint, row: dict[str, Any]) -> Optimisation:
+def optimise_page(
+    database: Database,
+    gateway: ModelGateway,
+    *,
+    account_id: int,
+    site_id: int,
+    blueprint: Blueprint,
+    row: dict[str, Any],
+) -> Optimisation:
     before = score_row(row, blueprint)
     ctx = _context(blueprint, row["slug"])
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row["html"]))
     missing = [k for k in ctx["targets"] if k.lower() not in text.lower()]
     attempt = len(row["meta"].get("optimization", [])) + 1
     document, _ = OptimizerAgent(gateway).rewrite(
-        row["html"], title=row["title"], missing_keywords=missing,
-        meter=Meter(account_id, site_id, f"optimization:{row['id']}:{attempt}"))
+        row["html"],
+        title=row["title"],
+        missing_keywords=missing,
+        meter=Meter(account_id, site_id, f"optimization:{row['id']}:{attempt}"),
+    )
     description = fit_description(row["meta"].get("meta_description", ""), text)
     after = score_row(row, blueprint, document=document, description=description)
     accepted = after.total > before.total
-    entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "before": before.total, "after": after.total,
-             "accepted": accepted, "dimensions_before": before.as_dict()["dimensions"],
-             "dimensions_after": after.as_dict()["dimensions"]}
+    entry = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "before": before.total,
+        "after": after.total,
+        "accepted": accepted,
+        "dimensions_before": before.as_dict()["dimensions"],
+        "dimensions_after": after.as_dict()["dimensions"],
+    }
     with database.connection() as conn:
         if accepted:
-            conn.execute("UPDATE content SET html = %s, meta = meta || %s || jsonb_build_object('optimization',"
-                         " coalesce(meta->'optimization', '[]'::jsonb) || %s), updated_at = now() WHERE id = %s",
-                         (document, Jsonb({"meta_description": description, "score": after.total}), Jsonb([entry]),
-                          row["id"]))
+            conn.execute(
+                "UPDATE content SET html = %s, meta = meta || %s || jsonb_build_object('optimization',"
+                " coalesce(meta->'optimization', '[]'::jsonb) || %s), updated_at = now() WHERE id = %s",
+                (document, Jsonb({"meta_description": description, "score": after.total}), Jsonb([entry]), row["id"]),
+            )
         else:
-            conn.execute("UPDATE content SET meta = meta || jsonb_build_object('optimization',"
-                         " coalesce(meta->'optimization', '[]'::jsonb) || %s) WHERE id = %s", (Jsonb([entry]), row["id"]))
+            conn.execute(
+                "UPDATE content SET meta = meta || jsonb_build_object('optimization',"
+                " coalesce(meta->'optimization', '[]'::jsonb) || %s) WHERE id = %s",
+                (Jsonb([entry]), row["id"]),
+            )
     reason = "score went up" if accepted else "rejected: the rewrite did not raise the score"
     return Optimisation(row["slug"], before.total, after.total, accepted, reason)
 
 
-def optimise_lowest(database: Database, gateway: ModelGateway, *, account_id: int, site_id: int,
-                    blueprint: Blueprint, count: int, below: float = 100.0) -> list[Optimisation]:
+def optimise_lowest(
+    database: Database,
+    gateway: ModelGateway,
+    *,
+    account_id: int,
+    site_id: int,
+    blueprint: Blueprint,
+    count: int,
+    below: float = 100.0,
+) -> list[Optimisation]:
     """Batch mode: the ``count`` lowest-scoring pages under ``below``."""
-    scored = [(row, score) for row, score in score_site(database, site_id=site_id, blueprint=blueprint)
-              if score.total < below][:count]
-    return [optimise_page(database, gateway, account_id=account_id, site_id=site_id, blueprint=blueprint, row=row)
-            for row, _ in scored]
+    scored = [
+        (row, score) for row, score in score_site(database, site_id=site_id, blueprint=blueprint) if score.total < below
+    ][:count]
+    return [
+        optimise_page(database, gateway, account_id=account_id, site_id=site_id, blueprint=blueprint, row=row)
+        for row, _ in scored
+    ]

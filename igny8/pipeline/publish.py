@@ -45,8 +45,10 @@ log = logging.getLogger(__name__)
 WP_TYPE_FOR_CONTENT: dict[str, WpType] = {"post": "posts", "page": "pages", "taxonomy": "pages", "product": "pages"}
 _LOCK_NAMESPACE = 0x1687_0007  # advisory lock (namespace, site id): one publish run per site at a time
 _FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>\n?", re.DOTALL)
-SVG_ADVICE = ("WordPress accepts SVG uploads only where the site allows them; configure a PNG image model "
-              "(IGNY8_IMAGE_MODEL) for sites that do not")
+SVG_ADVICE = (
+    "WordPress accepts SVG uploads only where the site allows them; configure a PNG image model "
+    "(IGNY8_IMAGE_MODEL) for sites that do not"
+)
 
 
 class PublishInProgress(RuntimeError):
@@ -74,8 +76,10 @@ class PublishResult:
 
 # -- the site's connection ----------------------------------------------------------------------------------
 
-def save_wordpress_connection(conn: psycopg.Connection, *, account_id: int, site_id: int, base_url: str,
-                              username: str, application_password: str) -> None:
+
+def save_wordpress_connection(
+    conn: psycopg.Connection, *, account_id: int, site_id: int, base_url: str, username: str, application_password: str
+) -> None:
     """Store the site's WordPress connection. Pointing the site at another WordPress forgets the records
     of what was published to the old one."""
     get_site(conn, account_id=account_id, site_id=site_id)
@@ -88,20 +92,26 @@ def save_wordpress_connection(conn: psycopg.Connection, *, account_id: int, site
         "INSERT INTO wordpress_connections (site_id, base_url, username, application_password_secret)"
         " VALUES (%s, %s, %s, %s) ON CONFLICT (site_id) DO UPDATE SET base_url = EXCLUDED.base_url,"
         " username = EXCLUDED.username, application_password_secret = EXCLUDED.application_password_secret,"
-        " updated_at = now()", (site_id, base_url, username, application_password))
+        " updated_at = now()",
+        (site_id, base_url, username, application_password),
+    )
 
 
-def wordpress_client_for_site(conn: psycopg.Connection, *, account_id: int, site_id: int,
-                              timeout_s: float = 30.0) -> WordPressClient:
+def wordpress_client_for_site(
+    conn: psycopg.Connection, *, account_id: int, site_id: int, timeout_s: float = 30.0
+) -> WordPressClient:
     get_site(conn, account_id=account_id, site_id=site_id)
-    row = conn.execute("SELECT base_url, username, application_password_secret FROM wordpress_connections"
-                       " WHERE site_id = %s", (site_id,)).fetchone()
+    row = conn.execute(
+        "SELECT base_url, username, application_password_secret FROM wordpress_connections WHERE site_id = %s",
+        (site_id,),
+    ).fetchone()
     if row is None:
         raise LookupError(f"site {site_id} has no WordPress connection; save one first")
     return WordPressClient(row["base_url"], row["username"], row["application_password_secret"], timeout_s=timeout_s)
 
 
 # -- taxonomies and terms ---------------------------------------------------------------------------------
+
 
 @dataclass
 class SiteTerms:
@@ -134,15 +144,20 @@ def _ensure_terms(client: WordPressClient, rest_base: str, wanted: dict[str, str
     return {slug: existing[slug] for slug in wanted}, created
 
 
-def sync_site_terms(database: Database, client: WordPressClient, *, site_id: int, blueprint: Blueprint,
-                    category_clusters: set[str]) -> SiteTerms:
+def sync_site_terms(
+    database: Database, client: WordPressClient, *, site_id: int, blueprint: Blueprint, category_clusters: set[str]
+) -> SiteTerms:
     """Register the blueprint's taxonomies through the IGNY8 plugin, then make sure every term exists (and
     a category per cluster that has posts); existing terms with our slugs are adopted, not duplicated."""
     terms = SiteTerms()
     records: list[tuple[str, str, int]] = []
     if blueprint.taxonomy:
-        registered = {r.slug: r for r in client.create_taxonomies(
-            [TaxonomySpec(t.slug, t.name, t.hierarchical) for t in blueprint.taxonomy])}
+        registered = {
+            r.slug: r
+            for r in client.create_taxonomies(
+                [TaxonomySpec(t.slug, t.name, t.hierarchical) for t in blueprint.taxonomy]
+            )
+        }
         for taxonomy in blueprint.taxonomy:
             wordpress = registered.get(taxonomy.slug)
             if wordpress is None:
@@ -162,11 +177,14 @@ def sync_site_terms(database: Database, client: WordPressClient, *, site_id: int
             conn.execute(
                 "INSERT INTO publish_term_records (site_id, taxonomy, slug, wp_term_id) VALUES (%s, %s, %s, %s)"
                 " ON CONFLICT (site_id, taxonomy, slug) DO UPDATE SET wp_term_id = EXCLUDED.wp_term_id,"
-                " updated_at = now()", (site_id, taxonomy_key, slug, term_id))
+                " updated_at = now()",
+                (site_id, taxonomy_key, slug, term_id),
+            )
     return terms
 
 
 # -- publishing -------------------------------------------------------------------------------------------
+
 
 def wordpress_body(html: str) -> str:
     """The page body as one Custom HTML block: the theme prints the title as the page's h1, so ours goes,
@@ -186,7 +204,45 @@ def _eligible_rows(conn: psycopg.Connection, site_id: int, statuses: list[str]) 
         " FROM content c LEFT JOIN publish_records r ON r.content_id = c.id"
         " LEFT JOIN images i ON i.content_id = c.id AND i.role = 'featured'"
         " LEFT JOIN publish_media_records m ON m.image_id = i.id"
-        " WHERE c.site_id = %s AND c.status = ANY(%s) ORDER BY c.id", (site_id, statuses)).fetchall()
+        " WHERE c.site_id = %s AND c.status = ANY(%s) ORDER BY c.id",
+        (site_id, statuses),
+    ).fetchall()
+
+
+def _wp_type(row: dict[str, Any], pages: dict[str, PagePlan]) -> WpType:
+    """Where a content row goes on WordPress; a published row keeps the type it was published as."""
+    if row["wp_type"]:
+        return row["wp_type"]  # type: ignore[no-any-return]
+    plan = pages.get(row["slug"])
+    return WP_TYPE_FOR_CONTENT[row["meta"].get("content_type") or (plan.content_type if plan else "post")]
+
+
+def _media_slug(image_path: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", Path(image_path).stem.lower()).strip("-")
+
+
+def _ours(items: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Content id → the WordPress item carrying it in its igny8_content_id meta."""
+    found: dict[int, dict[str, Any]] = {}
+    for item in items:
+        content_id = (item.get("meta") or {}).get("igny8_content_id")
+        if content_id:
+            found.setdefault(int(content_id), item)
+    return found
+
+
+def _adoptable(
+    client: WordPressClient, rows: list[dict[str, Any]], pages: dict[str, PagePlan]
+) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, Any]]]:
+    """Posts, pages and media that WordPress has for content we hold no record of (a crash between the
+    write and its record, or records lost): found by slug in a few batched requests, matched by meta."""
+    items: dict[int, dict[str, Any]] = {}
+    for wp_type in ("posts", "pages"):
+        slugs = [r["slug"] for r in rows if not r["wp_id"] and _wp_type(r, pages) == wp_type]
+        if slugs:
+            items.update(_ours(client.find_by_slugs(wp_type, slugs)))  # type: ignore[arg-type]
+    stems = [_media_slug(r["image_path"]) for r in rows if r["image_path"] and not r["wp_media_id"]]
+    return items, (_ours(client.find_media(stems)) if stems else {})
 
 
 @dataclass
@@ -200,6 +256,8 @@ class _Run:
     force: bool
     recreate_missing: bool
     result: PublishResult
+    adoptable_items: dict[int, dict[str, Any]]
+    adoptable_media: dict[int, dict[str, Any]]
 
     def featured_media(self, row: dict[str, Any]) -> int:
         """The WordPress id of the page's featured image, uploaded once; 0 when there is none."""
@@ -211,10 +269,9 @@ class _Run:
         if not path.is_file():
             self.result.warnings.append(f"{row['slug']}: featured image {path} is missing on disk; kept the old one")
             return int(row["wp_media_id"] or 0)
-        stem = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-")
-        found = [m for m in self.client.find_media(stem) if (m.get("meta") or {}).get("igny8_content_id") == row["id"]]
+        found = None if row["wp_media_id"] else self.adoptable_media.get(row["id"])
         if found:  # uploaded just before a crash, never recorded
-            media_id, url = int(found[0]["id"]), str(found[0].get("source_url") or "")
+            media_id, url = int(found["id"]), str(found.get("source_url") or "")
         else:
             try:
                 uploaded = self.client.upload_media(path, alt_text=row["title"], content_id=row["id"])
@@ -229,7 +286,8 @@ class _Run:
                 "INSERT INTO publish_media_records (image_id, site_id, wp_media_id, wp_url, source_path)"
                 " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (image_id) DO UPDATE SET wp_media_id = EXCLUDED.wp_media_id,"
                 " wp_url = EXCLUDED.wp_url, source_path = EXCLUDED.source_path, uploaded_at = now()",
-                (row["image_id"], self.site_id, media_id, url, str(path)))
+                (row["image_id"], self.site_id, media_id, url, str(path)),
+            )
         return media_id
 
     def payload(self, row: dict[str, Any], wp_type: WpType, featured: int) -> dict[str, Any]:
@@ -237,10 +295,18 @@ class _Run:
         plan = self.pages.get(row["slug"])
         cluster = meta.get("cluster") or (plan.cluster if plan else None)
         body: dict[str, Any] = {
-            "title": row["title"], "slug": row["slug"], "status": self.status, "content": wordpress_body(row["html"]),
-            "excerpt": meta.get("meta_description", ""), "featured_media": featured,
-            "meta": {"igny8_content_id": row["id"], "igny8_task_id": row["task_id"], "igny8_cluster": cluster or "",
-                     "igny8_blueprint_version": int(meta.get("blueprint_version") or 0)},
+            "title": row["title"],
+            "slug": row["slug"],
+            "status": self.status,
+            "content": wordpress_body(row["html"]),
+            "excerpt": meta.get("meta_description", ""),
+            "featured_media": featured,
+            "meta": {
+                "igny8_content_id": row["id"],
+                "igny8_task_id": row["task_id"],
+                "igny8_cluster": cluster or "",
+                "igny8_blueprint_version": int(meta.get("blueprint_version") or 0),
+            },
             **self.terms.assignments(plan.attribute_values if plan else {}),
         }
         if wp_type == "posts":
@@ -250,9 +316,7 @@ class _Run:
 
     def publish(self, row: dict[str, Any]) -> str:
         """Publish one content row; returns 'created', 'updated' or 'skipped'."""
-        plan = self.pages.get(row["slug"])
-        content_type = row["meta"].get("content_type") or (plan.content_type if plan else "post")
-        wp_type: WpType = row["wp_type"] or WP_TYPE_FOR_CONTENT[content_type]  # a record keeps its type
+        wp_type = _wp_type(row, self.pages)
         payload = self.payload(row, wp_type, self.featured_media(row))
         digest = payload_hash(payload)
         if row["wp_id"] and row["payload_hash"] == digest and not self.force:
@@ -269,13 +333,14 @@ class _Run:
                     raise WordPressError(
                         f"WordPress no longer has {wp_type} {row['wp_id']}, where this page was published (deleted "
                         f"there?): {exc}. Publish with recreate_missing to create it again",
-                        status=exc.status, code=exc.code) from None
+                        status=exc.status,
+                        code=exc.code,
+                    ) from None
         outcome = "updated"
         if item is None:
-            adopted = [p for p in self.client.find_by_slug(wp_type, row["slug"])
-                       if (p.get("meta") or {}).get("igny8_content_id") == row["id"]]
-            if adopted:  # created before a crash, never recorded
-                item = self.client.update_item(wp_type, int(adopted[0]["id"]), payload)
+            adopted = None if row["wp_id"] else self.adoptable_items.get(row["id"])
+            if adopted and adopted.get("type") == wp_type.removesuffix("s"):  # created, then a crash: no record
+                item = self.client.update_item(wp_type, int(adopted["id"]), payload)
             else:
                 item, outcome = self.client.create_item(wp_type, payload), "created"
         if item.get("slug") and item["slug"] != row["slug"]:
@@ -290,15 +355,27 @@ class _Run:
                     "INSERT INTO publish_records (content_id, site_id, wp_id, wp_type, wp_link, payload_hash)"
                     " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (content_id) DO UPDATE SET wp_id = EXCLUDED.wp_id,"
                     " wp_type = EXCLUDED.wp_type, wp_link = EXCLUDED.wp_link, payload_hash = EXCLUDED.payload_hash,"
-                    " updated_at = now()", (row["id"], self.site_id, item["id"], wp_type, item.get("link"), digest))
-            conn.execute("UPDATE content SET status = 'published' WHERE id = %s AND status <> 'published'",
-                         (row["id"],))
+                    " updated_at = now()",
+                    (row["id"], self.site_id, item["id"], wp_type, item.get("link"), digest),
+                )
+            conn.execute(
+                "UPDATE content SET status = 'published' WHERE id = %s AND status <> 'published'", (row["id"],)
+            )
 
 
-def publish_site(database: Database, *, account_id: int, site_id: int, blueprint: Blueprint,
-                 client: WordPressClient, include_review: bool = False, force: bool = False,
-                 recreate_missing: bool = False, wordpress_status: str = "publish",
-                 progress: Callable[[str, int, int], None] = lambda stage, done, total: None) -> PublishResult:
+def publish_site(
+    database: Database,
+    *,
+    account_id: int,
+    site_id: int,
+    blueprint: Blueprint,
+    client: WordPressClient,
+    include_review: bool = False,
+    force: bool = False,
+    recreate_missing: bool = False,
+    wordpress_status: str = "publish",
+    progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
+) -> PublishResult:
     """Publish the site's approved content (and 'review' content with include_review) to WordPress.
 
     Bad credentials, an unreachable site or a missing IGNY8 plugin stop the run before anything is
@@ -320,12 +397,25 @@ def publish_site(database: Database, *, account_id: int, site_id: int, blueprint
             rows = _eligible_rows(conn, site_id, statuses)
         client.current_user()  # a refused application password stops us here, before any write
         pages = {p.slug: p for p in blueprint.pages}
-        posts_clusters = {r["meta"].get("cluster") for r in rows
-                          if WP_TYPE_FOR_CONTENT.get(r["meta"].get("content_type", "post")) == "posts"}
-        terms = sync_site_terms(database, client, site_id=site_id, blueprint=blueprint,
-                                category_clusters={c for c in posts_clusters if c})
+        posts_clusters = {r["meta"].get("cluster") for r in rows if _wp_type(r, pages) == "posts"}
+        terms = sync_site_terms(
+            database, client, site_id=site_id, blueprint=blueprint, category_clusters={c for c in posts_clusters if c}
+        )
         result.taxonomies, result.terms_created = len(terms.rest_bases), terms.created
-        run = _Run(database, client, site_id, pages, terms, wordpress_status, force, recreate_missing, result)
+        adoptable_items, adoptable_media = _adoptable(client, rows, pages)
+        run = _Run(
+            database,
+            client,
+            site_id,
+            pages,
+            terms,
+            wordpress_status,
+            force,
+            recreate_missing,
+            result,
+            adoptable_items,
+            adoptable_media,
+        )
         for done, row in enumerate(rows, start=1):
             try:
                 outcome = run.publish(row)
@@ -338,6 +428,13 @@ def publish_site(database: Database, *, account_id: int, site_id: int, blueprint
                 setattr(result, outcome, getattr(result, outcome) + 1)
             progress("publish", done, len(rows))
     result.seconds = time.perf_counter() - started
-    log.info("published site %s to %s: %s created, %s updated, %s unchanged, %s failed", site_id, client.base_url,
-             result.created, result.updated, result.skipped, len(result.failures))
+    log.info(
+        "published site %s to %s: %s created, %s updated, %s unchanged, %s failed",
+        site_id,
+        client.base_url,
+        result.created,
+        result.updated,
+        result.skipped,
+        len(result.failures),
+    )
     return result

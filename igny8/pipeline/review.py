@@ -11,8 +11,29 @@ from igny8.tools.page_render import document, preview_index, write_json
 
 MIN_WORDS = {"post": 180, "page": 120, "product": 80, "taxonomy": 60}
 MIN_ON_TOPIC_SHARE = 0.6
-_STOP = {"what", "with", "your", "that", "this", "from", "best", "guide", "complete", "know", "need", "more",
-         "options", "costs", "choose", "right", "which", "about", "than", "does", "have"}
+_STOP = {
+    "what",
+    "with",
+    "your",
+    "that",
+    "this",
+    "from",
+    "best",
+    "guide",
+    "complete",
+    "know",
+    "need",
+    "more",
+    "options",
+    "costs",
+    "choose",
+    "right",
+    "which",
+    "about",
+    "than",
+    "does",
+    "have",
+}
 
 
 def on_topic_share(title: str, keywords: list[str], html_text: str) -> float:
@@ -49,20 +70,29 @@ def review_problems(row: dict[str, Any], images: list[dict[str, Any]]) -> list[s
     return problems
 
 
-def export_page(export_dir: Path, row: dict[str, Any], images: list[dict[str, Any]],
-                related: list[dict[str, str]]) -> dict[str, Any]:
+def export_page(
+    export_dir: Path, row: dict[str, Any], images: list[dict[str, Any]], related: list[dict[str, str]]
+) -> dict[str, Any]:
     pages = export_dir / "pages"
     featured = next((i["path"] for i in images if i["role"] == "featured" and i["path"]), None)
     body = re.sub(r'href="/([^/"?#]+)/"', r'href="\1.html"', row["html"])  # site links → preview files
     if featured:
         rel = f"../images/{Path(featured).name}"
         body = body.replace("</h1>\n", f'</h1>\n<img class="featured" src="{rel}" alt="">\n', 1)
-    meta = {**row["meta"], "title": row["title"], "slug": row["slug"], "status": row["status"],
-            "images": [{"role": i["role"], "prompt": i["prompt"], "file": Path(i["path"]).name if i["path"] else None}
-                       for i in images]}
+    meta = {
+        **row["meta"],
+        "title": row["title"],
+        "slug": row["slug"],
+        "status": row["status"],
+        "images": [
+            {"role": i["role"], "prompt": i["prompt"], "file": Path(i["path"]).name if i["path"] else None}
+            for i in images
+        ],
+    }
     pages.mkdir(parents=True, exist_ok=True)
-    (pages / f"{row['slug']}.html").write_text(document(row["title"], body, meta, related, "../index.html"),
-                                               encoding="utf-8")
+    (pages / f"{row['slug']}.html").write_text(
+        document(row["title"], body, meta, related, "../index.html"), encoding="utf-8"
+    )
     write_json(pages / f"{row['slug']}.json", {**meta, "html": row["html"]})
     return meta
 

@@ -47,9 +47,15 @@ def export_dir_for(runtime: Runtime, site_id: int) -> str:
     return str(runtime.settings.data_dir / "exports" / f"site-{site_id}")
 
 
-def run_pipeline(runtime: Runtime, *, account_id: int, site_id: int, limit: int | None = None,
-                 stages: list[str] | None = None,
-                 progress: Callable[[str, int, int], None] = lambda stage, done, total: None) -> PipelineResult:
+def run_pipeline(
+    runtime: Runtime,
+    *,
+    account_id: int,
+    site_id: int,
+    limit: int | None = None,
+    stages: list[str] | None = None,
+    progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
+) -> PipelineResult:
     chosen = check_stages(stages)
     if limit is not None and limit < 1:
         raise PipelineOptionError("--limit must be at least 1")
@@ -59,31 +65,57 @@ def run_pipeline(runtime: Runtime, *, account_id: int, site_id: int, limit: int 
         options = {"limit": limit, "stages": chosen}
         previous = conn.execute(
             "SELECT id FROM pipeline_runs WHERE site_id = %s AND blueprint_id = %s AND status IN ('running', 'interrupted')"
-            " AND stages->'options' = %s ORDER BY id DESC LIMIT 1", (site_id, blueprint.id, Jsonb(options))).fetchone()
+            " AND stages->'options' = %s ORDER BY id DESC LIMIT 1",
+            (site_id, blueprint.id, Jsonb(options)),
+        ).fetchone()
         if previous:
             run_id, resumed = int(previous["id"]), True
         else:
-            run_id = int(conn.execute(
-                "INSERT INTO pipeline_runs (site_id, blueprint_id, status, stages) VALUES (%s, %s, 'running', %s)"
-                " RETURNING id", (site_id, blueprint.id, Jsonb({"options": options}))).fetchone()["id"])
+            run_id = int(
+                conn.execute(
+                    "INSERT INTO pipeline_runs (site_id, blueprint_id, status, stages) VALUES (%s, %s, 'running', %s)"
+                    " RETURNING id",
+                    (site_id, blueprint.id, Jsonb({"options": options})),
+                ).fetchone()["id"]
+            )
             resumed = False
     settings = runtime.settings
-    spec = WorkerSpec(settings=settings.model_dump(mode="json"), database_url=runtime.database.url,
-                      export_dir=export_dir_for(runtime, site_id), account_id=account_id, site_id=site_id)
+    spec = WorkerSpec(
+        settings=settings.model_dump(mode="json"),
+        database_url=runtime.database.url,
+        export_dir=export_dir_for(runtime, site_id),
+        account_id=account_id,
+        site_id=site_id,
+    )
     executor = executor_for(settings)
-    context = PipelineContext(database=runtime.database, executor=executor, spec=spec,
-                              batch_sizes=settings.batch_sizes,
-                              max_in_flight=provider_limit(settings, settings.model_for("writer")), progress=progress,
-                              gateway=runtime.gateway)
+    context = PipelineContext(
+        database=runtime.database,
+        executor=executor,
+        spec=spec,
+        batch_sizes=settings.batch_sizes,
+        max_in_flight=provider_limit(settings, settings.model_for("writer")),
+        progress=progress,
+        gateway=runtime.gateway,
+    )
     config = {"configurable": {"thread_id": f"pipeline-run-{run_id}"}}
     started = time.perf_counter()
     try:
         with open_checkpointer(runtime.database.url) as saver:
             graph = build_graph(saver)
             snapshot = graph.get_state(config)
-            start: Any = None if (resumed and snapshot.next) else {
-                "site_id": site_id, "account_id": account_id, "limit": limit, "stages": chosen,
-                "blueprint_id": None, "counts": {}, "log": []}
+            start: Any = (
+                None
+                if (resumed and snapshot.next)
+                else {
+                    "site_id": site_id,
+                    "account_id": account_id,
+                    "limit": limit,
+                    "stages": chosen,
+                    "blueprint_id": None,
+                    "counts": {},
+                    "log": [],
+                }
+            )
             values = graph.invoke(start, config, context=context)
     except BaseException:
         with runtime.database.connection() as conn:
@@ -93,8 +125,10 @@ def run_pipeline(runtime: Runtime, *, account_id: int, site_id: int, limit: int 
         executor.close()
     seconds = time.perf_counter() - started
     with runtime.database.connection() as conn:
-        conn.execute("UPDATE pipeline_runs SET status = 'finished', finished_at = now(), stages = stages || %s"
-                     " WHERE id = %s", (Jsonb({"counts": values["counts"], "seconds": round(seconds, 2)}), run_id))
+        conn.execute(
+            "UPDATE pipeline_runs SET status = 'finished', finished_at = now(), stages = stages || %s WHERE id = %s",
+            (Jsonb({"counts": values["counts"], "seconds": round(seconds, 2)}), run_id),
+        )
     return PipelineResult(run_id, resumed, values["counts"], values["log"], seconds)
 
 
@@ -109,9 +143,21 @@ def pipeline_status(runtime: Runtime, *, account_id: int, site_id: int) -> dict[
             " (SELECT count(*) FROM images m JOIN content c ON c.id = m.content_id WHERE c.site_id = %(s)s"
             "  AND m.path IS NOT NULL) AS images,"
             " (SELECT coalesce(sum(credits), 0) FROM credit_ledger WHERE site_id = %(s)s) AS credits",
-            {"s": site_id}).fetchone()
-        runs = conn.execute("SELECT id, status, started_at, finished_at, stages FROM pipeline_runs WHERE site_id = %s"
-                            " ORDER BY id DESC LIMIT 5", (site_id,)).fetchall()
-    return {"counts": dict(counts), "runs": [{**r, "started_at": r["started_at"].isoformat(),
-                                               "finished_at": r["finished_at"].isoformat() if r["finished_at"] else None}
-                                              for r in runs]}
+            {"s": site_id},
+        ).fetchone()
+        runs = conn.execute(
+            "SELECT id, status, started_at, finished_at, stages FROM pipeline_runs WHERE site_id = %s"
+            " ORDER BY id DESC LIMIT 5",
+            (site_id,),
+        ).fetchall()
+    return {
+        "counts": dict(counts),
+        "runs": [
+            {
+                **r,
+                "started_at": r["started_at"].isoformat(),
+                "finished_at": r["finished_at"].isoformat() if r["finished_at"] else None,
+            }
+            for r in runs
+        ],
+    }

@@ -63,16 +63,22 @@ def write_content(spec: WorkerSpec, task_id: int) -> dict[str, Any]:
         return {"task_id": task_id, "content_id": exists["id"], "skipped": True}
     brief = task["brief"]
     draft = WriterAgent(runtime.gateway).write_page(
-        brief, meter=Meter(spec.account_id, spec.site_id, f"content_generation:task:{task_id}"))
+        brief, meter=Meter(spec.account_id, spec.site_id, f"content_generation:task:{task_id}")
+    )
     lead = draft.meta_description
     body = article_html(draft.title, lead, [s.html for s in draft.sections], None)
     text = re.sub(r"<[^>]+>", " ", body)
     vector = runtime.embedder.embed([f"{draft.title}. {text[:2000]}"])[0]
     meta = {
-        "meta_description": draft.meta_description, "word_count": draft.word_count,
-        "sections": [s.key for s in draft.sections], "faq": [{"q": q, "a": a} for q, a in draft.faq],
-        "target_keywords": brief["target_keywords"], "structure": brief["structure"],
-        "content_type": brief["content_type"], "kind": brief["kind"], "priority_phase": brief["priority_phase"],
+        "meta_description": draft.meta_description,
+        "word_count": draft.word_count,
+        "sections": [s.key for s in draft.sections],
+        "faq": [{"q": q, "a": a} for q, a in draft.faq],
+        "target_keywords": brief["target_keywords"],
+        "structure": brief["structure"],
+        "content_type": brief["content_type"],
+        "kind": brief["kind"],
+        "priority_phase": brief["priority_phase"],
         "cluster": brief["cluster"]["slug"] if brief["cluster"] else None,
         "cluster_name": brief["cluster"]["name"] if brief["cluster"] else None,
         "cluster_type": brief["cluster"]["type"] if brief["cluster"] else None,
@@ -80,23 +86,38 @@ def write_content(spec: WorkerSpec, task_id: int) -> dict[str, Any]:
         "tokens": sum(c.prompt_tokens + c.completion_tokens for c in draft.calls),
     }
     with runtime.database.connection() as conn:
-        content_id = content_repo.insert_content(conn, task_id=task_id, site_id=spec.site_id, title=draft.title,
-                                                 slug=brief["slug"], html=body, meta=meta, embedding=vector)
-    return {"task_id": task_id, "content_id": content_id, "skipped": content_id is None,
-            "words": draft.word_count, "tokens": meta["tokens"]}
+        content_id = content_repo.insert_content(
+            conn,
+            task_id=task_id,
+            site_id=spec.site_id,
+            title=draft.title,
+            slug=brief["slug"],
+            html=body,
+            meta=meta,
+            embedding=vector,
+        )
+    return {
+        "task_id": task_id,
+        "content_id": content_id,
+        "skipped": content_id is None,
+        "words": draft.word_count,
+        "tokens": meta["tokens"],
+    }
 
 
 def make_images(spec: WorkerSpec, content_id: int) -> dict[str, Any]:
     """Stages 5 and 6 for one page: image prompts, then the images, each stored once."""
     runtime = worker_runtime(spec)
     with runtime.database.connection() as conn:
-        row = conn.execute("SELECT id, title, slug, meta, html FROM content WHERE id = %s AND site_id = %s",
-                           (content_id, spec.site_id)).fetchone()
+        row = conn.execute(
+            "SELECT id, title, slug, meta, html FROM content WHERE id = %s AND site_id = %s", (content_id, spec.site_id)
+        ).fetchone()
         if row is None:
             raise LookupError(f"content {content_id} not found for site {spec.site_id}")
         heading = re.search(r"<h2>(.*?)</h2>", row["html"])
-        for role, prompt in image_prompts(row["title"], row["meta"].get("cluster_name"),
-                                          heading.group(1) if heading else None).items():
+        for role, prompt in image_prompts(
+            row["title"], row["meta"].get("cluster_name"), heading.group(1) if heading else None
+        ).items():
             content_repo.upsert_image_prompt(conn, content_id=content_id, role=role, prompt=prompt)
         images = content_repo.images_of(conn, content_id)
     made = 0

@@ -46,8 +46,9 @@ def chunks(items: list[int], size: int) -> list[list[int]]:
 
 
 class StageExecutor(Protocol):
-    def map(self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool,
-            max_in_flight: int) -> Iterator[dict[str, Any]]: ...
+    def map(
+        self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool, max_in_flight: int
+    ) -> Iterator[dict[str, Any]]: ...
 
     def close(self) -> None: ...
 
@@ -55,8 +56,9 @@ class StageExecutor(Protocol):
 class InlineExecutor:
     name = "inline"
 
-    def map(self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool,
-            max_in_flight: int) -> Iterator[dict[str, Any]]:
+    def map(
+        self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool, max_in_flight: int
+    ) -> Iterator[dict[str, Any]]:
         for batch in chunks(items, batch_size):
             yield from run_batch(stage, spec, batch)
 
@@ -79,13 +81,19 @@ class RayExecutor:
             if self.address:
                 ray.init(address=self.address, log_to_driver=False)
             else:
-                ray.init(num_cpus=self.num_cpus, resources={MODEL_RESOURCE: self.num_cpus}, include_dashboard=False,
-                         log_to_driver=False, _temp_dir=self.temp_dir)
+                ray.init(
+                    num_cpus=self.num_cpus,
+                    resources={MODEL_RESOURCE: self.num_cpus},
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    _temp_dir=self.temp_dir,
+                )
             self.started_here = True
         self._remote = ray.remote(run_batch)
 
-    def map(self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool,
-            max_in_flight: int) -> Iterator[dict[str, Any]]:
+    def map(
+        self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool, max_in_flight: int
+    ) -> Iterator[dict[str, Any]]:
         import ray
 
         options: dict[str, Any] = {"num_cpus": 1, "max_retries": 2}
@@ -98,8 +106,7 @@ class RayExecutor:
             while queue and len(pending) < max(1, max_in_flight):
                 pending.append(remote.remote(stage, spec, queue.pop(0)))
             done, pending = ray.wait(pending, num_returns=1)
-            for result in ray.get(done[0]):
-                yield result
+            yield from ray.get(done[0])
 
     def close(self) -> None:
         import ray

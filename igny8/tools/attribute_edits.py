@@ -69,9 +69,12 @@ def _check_value(value: str | None) -> str:
 
 def _rename_value_in_templates(plans: list[SectorPlan], slug: str, old: str, new: str) -> list[SectorPlan]:
     def fix(template: KeywordTemplate) -> KeywordTemplate:
-        only = {k: [new if v.lower() == old.lower() and k == slug else v for v in vs] for k, vs in template.only.items()}
-        exclude = [[f"{slug}={new}" if t.lower() == f"{slug}={old}".lower() else t for t in rule]
-                   for rule in template.exclude]
+        only = {
+            k: [new if v.lower() == old.lower() and k == slug else v for v in vs] for k, vs in template.only.items()
+        }
+        exclude = [
+            [f"{slug}={new}" if t.lower() == f"{slug}={old}".lower() else t for t in rule] for rule in template.exclude
+        ]
         return template.model_copy(update={"only": only, "exclude": exclude})
 
     return [SectorPlan(p.sector, [fix(t) for t in p.keyword_templates]) for p in plans]
@@ -118,8 +121,11 @@ def apply_attribute_edits(attribute_set: AttributeSet, edits: list[AttributeEdit
             new = _check_value(edit.new_name)
             attribute.values[attribute.values.index(match)] = new
             plans = _rename_value_in_templates(plans, attribute.slug, match, new)
-    problems = [f"{a.name!r} has {len(a.values)} values; needs {MIN_VALUES}–{MAX_VALUES}"
-                for a in attributes if not MIN_VALUES <= len(a.values) <= MAX_VALUES]
+    problems = [
+        f"{a.name!r} has {len(a.values)} values; needs {MIN_VALUES}–{MAX_VALUES}"
+        for a in attributes
+        if not MIN_VALUES <= len(a.values) <= MAX_VALUES
+    ]
     if not any(a.kind == "category" and a.level == "primary" for a in attributes):
         problems.append("no primary attribute of kind 'category' is left")
     if problems:

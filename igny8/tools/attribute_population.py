@@ -45,11 +45,14 @@ def _norm(text: str) -> str:
 def _rename_placeholders(template: KeywordTemplate, renames: dict[str, str]) -> KeywordTemplate:
     if not renames:
         return template
-    pattern = re.sub(r"\{([a-z][a-z0-9_]*)\}", lambda m: "{" + renames.get(m.group(1), m.group(1)) + "}",
-                     template.pattern)
+    pattern = re.sub(
+        r"\{([a-z][a-z0-9_]*)\}", lambda m: "{" + renames.get(m.group(1), m.group(1)) + "}", template.pattern
+    )
     only = {renames.get(k, k): v for k, v in template.only.items()}
-    exclude = [[renames.get(t.split("=", 1)[0], t.split("=", 1)[0]) + "=" + t.split("=", 1)[1] for t in rule]
-               for rule in template.exclude]
+    exclude = [
+        [renames.get(t.split("=", 1)[0], t.split("=", 1)[0]) + "=" + t.split("=", 1)[1] for t in rule]
+        for rule in template.exclude
+    ]
     return template.model_copy(update={"pattern": pattern, "only": only, "exclude": exclude})
 
 
@@ -82,32 +85,51 @@ def merge_templates(templates: list[SectorTemplate]) -> AttributeSet:
             if same is not None or any(a.slug == slug for a in merged):
                 slug = f"{spec.slug}_{len(merged)}"
                 renames[spec.slug] = slug
-                notes.append(f"{template.sector}: attribute {spec.slug!r} conflicts with another sector's "
-                             f"{spec.slug!r} of a different kind; kept as {slug!r}")
-            merged.append(Attribute(slug=slug, name=spec.name, level=spec.level, kind=spec.kind,
-                                    values=list(spec.values), sectors=[template.sector]))
-        plans.append(SectorPlan(template.sector, [_rename_placeholders(k, renames) for k in template.keyword_templates]))
+                notes.append(
+                    f"{template.sector}: attribute {spec.slug!r} conflicts with another sector's "
+                    f"{spec.slug!r} of a different kind; kept as {slug!r}"
+                )
+            merged.append(
+                Attribute(
+                    slug=slug,
+                    name=spec.name,
+                    level=spec.level,
+                    kind=spec.kind,
+                    values=list(spec.values),
+                    sectors=[template.sector],
+                )
+            )
+        plans.append(
+            SectorPlan(template.sector, [_rename_placeholders(k, renames) for k in template.keyword_templates])
+        )
     owner: dict[str, str] = {}
     for attribute in merged:
         kept = []
         for value in attribute.values:
             if value.lower() in owner:
-                notes.append(f"value {value!r} is in {owner[value.lower()]} and {attribute.slug}; kept in "
-                             f"{owner[value.lower()]}")
+                notes.append(
+                    f"value {value!r} is in {owner[value.lower()]} and {attribute.slug}; kept in {owner[value.lower()]}"
+                )
                 continue
             owner[value.lower()] = attribute.slug
             kept.append(value)
         attribute.values = kept
     for attribute in merged:
         if len(attribute.values) > MAX_VALUES:
-            notes.append(f"attribute {attribute.slug!r} has {len(attribute.values)} values after the merge; "
-                         f"kept the first {MAX_VALUES}")
+            notes.append(
+                f"attribute {attribute.slug!r} has {len(attribute.values)} values after the merge; "
+                f"kept the first {MAX_VALUES}"
+            )
             attribute.values = attribute.values[:MAX_VALUES]
     return AttributeSet(merged, plans, notes)
 
 
 _KIND_OF_DETAIL: dict[str, AttributeKind] = {
-    "products": "category", "services": "category", "brands": "brand", "locations": "location", "problems": "problem",
+    "products": "category",
+    "services": "category",
+    "brands": "brand",
+    "locations": "location",
+    "problems": "problem",
 }
 _NEW_ATTRIBUTE: dict[AttributeKind, tuple[str, str, AttributeLevel]] = {
     "category": ("offering", "Offering", "primary"),
@@ -120,16 +142,24 @@ _NEW_ATTRIBUTE: dict[AttributeKind, tuple[str, str, AttributeLevel]] = {
 def _generic_templates(kind: AttributeKind, slug: str, category_slug: str | None) -> list[KeywordTemplate]:
     """Keyword patterns for an attribute the business added, grammatical for any value of that kind."""
     if kind == "location" and category_slug:
-        return [KeywordTemplate(pattern=f"{{{category_slug}}} in {{{slug}}}", intent="transactional"),
-                KeywordTemplate(pattern=f"best {{{category_slug}}} in {{{slug}}}", intent="commercial")]
+        return [
+            KeywordTemplate(pattern=f"{{{category_slug}}} in {{{slug}}}", intent="transactional"),
+            KeywordTemplate(pattern=f"best {{{category_slug}}} in {{{slug}}}", intent="commercial"),
+        ]
     if kind == "brand":
-        return [KeywordTemplate(pattern=f"{{{slug}}} reviews", intent="commercial"),
-                KeywordTemplate(pattern=f"{{{slug}}} vs {{{slug}}}", intent="commercial")]
+        return [
+            KeywordTemplate(pattern=f"{{{slug}}} reviews", intent="commercial"),
+            KeywordTemplate(pattern=f"{{{slug}}} vs {{{slug}}}", intent="commercial"),
+        ]
     if kind == "problem":
-        return [KeywordTemplate(pattern=f"what causes {{{slug}}}", intent="informational"),
-                KeywordTemplate(pattern=f"how to deal with {{{slug}}}", intent="informational")]
-    return [KeywordTemplate(pattern=f"best {{{slug}}}", intent="commercial"),
-            KeywordTemplate(pattern=f"{{{slug}}} reviews", intent="commercial")]
+        return [
+            KeywordTemplate(pattern=f"what causes {{{slug}}}", intent="informational"),
+            KeywordTemplate(pattern=f"how to deal with {{{slug}}}", intent="informational"),
+        ]
+    return [
+        KeywordTemplate(pattern=f"best {{{slug}}}", intent="commercial"),
+        KeywordTemplate(pattern=f"{{{slug}}} reviews", intent="commercial"),
+    ]
 
 
 def _matches(item: str, value: str) -> bool:
@@ -183,8 +213,10 @@ def populate(attribute_set: AttributeSet, business: BusinessDetails) -> Attribut
             if len(keep) < MIN_VALUES:
                 fill = [v for v in target.values if v not in keep][: MIN_VALUES - len(keep)]
                 if fill:
-                    notes.append(f"attribute {target.name!r}: kept {', '.join(fill)} from the template to reach "
-                                 f"{MIN_VALUES} values; remove them in review if the business does not offer them")
+                    notes.append(
+                        f"attribute {target.name!r}: kept {', '.join(fill)} from the template to reach "
+                        f"{MIN_VALUES} values; remove them in review if the business does not offer them"
+                    )
                 keep += fill
             if len(keep) > MAX_VALUES:
                 notes.append(f"attribute {target.name!r}: {len(keep)} values offered; kept the first {MAX_VALUES}")
@@ -193,7 +225,9 @@ def populate(attribute_set: AttributeSet, business: BusinessDetails) -> Attribut
     too_few = [a for a in attributes if len(a.values) < MIN_VALUES]
     if too_few:
         names = ", ".join(f"{a.name!r} ({len(a.values)})" for a in too_few)
-        raise PopulationError(f"attributes with fewer than {MIN_VALUES} values after applying the business details: "
-                              f"{names}; list at least {MIN_VALUES} items of that kind")
+        raise PopulationError(
+            f"attributes with fewer than {MIN_VALUES} values after applying the business details: "
+            f"{names}; list at least {MIN_VALUES} items of that kind"
+        )
     sectors = [SectorPlan(p.sector, p.keyword_templates + added_templates) for p in attribute_set.sectors]
     return AttributeSet(attributes, sectors, notes)

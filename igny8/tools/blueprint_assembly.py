@@ -14,12 +14,16 @@ from igny8.tools.site_plan import plan_links, plan_pages, plan_taxonomy
 
 def explain_shortfall(attributes: list[Attribute], keyword_count: int, template_count: int) -> str:
     small = [f"{a.name} ({len(a.values)} values)" for a in attributes if len(a.values) <= 5]
-    why = (f"the niche has {len(attributes)} attributes with {sum(len(a.values) for a in attributes)} values in all "
-           f"and {template_count} search patterns")
+    why = (
+        f"the niche has {len(attributes)} attributes with {sum(len(a.values) for a in attributes)} values in all "
+        f"and {template_count} search patterns"
+    )
     if small:
         why += f"; the narrowest axes are {', '.join(small)}"
-    return (f"this niche yields {keyword_count} unique keywords, short of {SITE_KEYWORD_TARGET}: {why}. "
-            "Add products, services, locations or a related sector to widen it.")
+    return (
+        f"this niche yields {keyword_count} unique keywords, short of {SITE_KEYWORD_TARGET}: {why}. "
+        "Add products, services, locations or a related sector to widen it."
+    )
 
 
 def assemble_blueprint(
@@ -41,10 +45,17 @@ def assemble_blueprint(
     counts = Counter(c.type for c in clusters)
     notes.append("clusters by type: " + ", ".join(f"{t} {n}" for t, n in sorted(counts.items())))
     draft = Blueprint(
-        site_type=site_type, industry=industry, sectors=sectors,
+        site_type=site_type,
+        industry=industry,
+        sectors=sectors,
         business=business.model_dump(exclude_defaults=True),
-        attributes=attributes, clusters=clusters, taxonomy=plan_taxonomy(attributes), pages=pages,
-        link_map=plan_links(pages, clusters), health={"score": 0, "components": []}, keyword_count=keyword_count,
+        attributes=attributes,
+        clusters=clusters,
+        taxonomy=plan_taxonomy(attributes),
+        pages=pages,
+        link_map=plan_links(pages, clusters),
+        health={"score": 0, "components": []},
+        keyword_count=keyword_count,
         notes=notes,
     )
     return draft.model_copy(update={"health": score_health(draft)})

@@ -22,12 +22,22 @@ MIN_TEMPLATES_FOR_DEMAND = 2
 MAX_SUPPORTING = 4
 
 _TYPE_OF_KIND: dict[str, ClusterType] = {
-    "category": "product_category", "problem": "condition_problem", "brand": "brand", "location": "location",
-    "feature": "feature", "audience": "feature", "price": "feature", "use_case": "feature",
+    "category": "product_category",
+    "problem": "condition_problem",
+    "brand": "brand",
+    "location": "location",
+    "feature": "feature",
+    "audience": "feature",
+    "price": "feature",
+    "use_case": "feature",
 }
 HUB_STRUCTURE: dict[ClusterType, HubStructure] = {
-    "product_category": "category_overview", "condition_problem": "problem_solution", "feature": "guide_tutorial",
-    "brand": "resource_library", "informational": "guide_tutorial", "comparison": "product_comparison",
+    "product_category": "category_overview",
+    "condition_problem": "problem_solution",
+    "feature": "guide_tutorial",
+    "brand": "resource_library",
+    "informational": "guide_tutorial",
+    "comparison": "product_comparison",
     "location": "category_overview",
 }
 _HUB_TITLE: dict[ClusterType, str] = {
@@ -130,8 +140,10 @@ def _plan_supporting(keywords: list[Keyword], attributes: dict[str, Attribute]) 
     by_template: dict[str, list[Keyword]] = defaultdict(list)
     for keyword in keywords:
         by_template[keyword.template].append(keyword)
-    groups = sorted(by_template.values(),
-                    key=lambda ks: (ks[0].intent != "informational" and " vs " not in f" {ks[0].text} ", -len(ks)))
+    groups = sorted(
+        by_template.values(),
+        key=lambda ks: (ks[0].intent != "informational" and " vs " not in f" {ks[0].text} ", -len(ks)),
+    )
     if len(groups) > 1:
         groups = groups[1:] if groups[0][0].intent != "informational" else groups
     plans = []
@@ -139,8 +151,13 @@ def _plan_supporting(keywords: list[Keyword], attributes: dict[str, Attribute]) 
         group = group[:5]
         lead = _generalise(group, attributes)
         structure = _supporting_structure(group[0].text)
-        plans.append(SupportingPlan(title=supporting_title(lead, structure), structure=structure,  # type: ignore[arg-type]
-                                    target_keywords=[k.text for k in group]))
+        plans.append(
+            SupportingPlan(
+                title=supporting_title(lead, structure),
+                structure=structure,  # type: ignore[arg-type]
+                target_keywords=[k.text for k in group],
+            )
+        )
     return plans
 
 
@@ -186,8 +203,9 @@ def _split_oversized(group: _Group) -> list[_Group]:
     for part in parts:
         for start in range(0, len(part.keywords), MAX_KEYWORDS):
             chunk = part.keywords[start : start + MAX_KEYWORDS]
-            out.append(_Group(part.sector, part.anchor, part.values, chunk, part.comparison_of,
-                              part.informational_split))
+            out.append(
+                _Group(part.sector, part.anchor, part.values, chunk, part.comparison_of, part.informational_split)
+            )
     return out
 
 
@@ -216,8 +234,9 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:70] or "cluster"
 
 
-def _group_sector(sector: str, keywords: list[Keyword], attributes: dict[str, Attribute],
-                  order: dict[str, int]) -> list[_Group]:
+def _group_sector(
+    sector: str, keywords: list[Keyword], attributes: dict[str, Attribute], order: dict[str, int]
+) -> list[_Group]:
     anchors: dict[tuple[str, str], list[Keyword]] = defaultdict(list)
     comparisons: dict[str, list[Keyword]] = defaultdict(list)
     for keyword in keywords:
@@ -255,12 +274,28 @@ def _absorb_small(groups: list[_Group]) -> tuple[list[_Group], list[Keyword]]:
     dropped: list[Keyword] = []
     leftovers: dict[tuple[str, str | None], list[_Group]] = {}
     for group in small:
-        home = next((g for g in keep if g.anchor == group.anchor and len(g.values) == 1
-                     and g.comparison_of == group.comparison_of
-                     and len(g.keywords) + len(group.keywords) <= MAX_KEYWORDS), None)
+        home = next(
+            (
+                g
+                for g in keep
+                if g.anchor == group.anchor
+                and len(g.values) == 1
+                and g.comparison_of == group.comparison_of
+                and len(g.keywords) + len(group.keywords) <= MAX_KEYWORDS
+            ),
+            None,
+        )
         if home is None:
-            home = next((g for g in keep if g.anchor == group.anchor and g.comparison_of == group.comparison_of
-                         and len(g.keywords) + len(group.keywords) <= MAX_KEYWORDS), None)
+            home = next(
+                (
+                    g
+                    for g in keep
+                    if g.anchor == group.anchor
+                    and g.comparison_of == group.comparison_of
+                    and len(g.keywords) + len(group.keywords) <= MAX_KEYWORDS
+                ),
+                None,
+            )
         if home is not None:
             home.keywords.extend(group.keywords)
         else:
@@ -271,8 +306,9 @@ def _absorb_small(groups: list[_Group]) -> tuple[list[_Group], list[Keyword]]:
             if packed is None or len(packed.keywords) + len(group.keywords) > MAX_KEYWORDS:
                 if packed is not None:
                     keep.append(packed) if len(packed.keywords) >= MIN_KEYWORDS else dropped.extend(packed.keywords)
-                packed = _Group(group.sector, group.anchor, {group.anchor[0]: group.anchor[1]}, [],
-                                group.comparison_of, combined=[])
+                packed = _Group(
+                    group.sector, group.anchor, {group.anchor[0]: group.anchor[1]}, [], group.comparison_of, combined=[]
+                )
             packed.keywords.extend(group.keywords)
             packed.combined.append(group.anchor[1])
         if packed is not None:
@@ -280,8 +316,9 @@ def _absorb_small(groups: list[_Group]) -> tuple[list[_Group], list[Keyword]]:
     return keep, dropped
 
 
-def form_clusters(keywords: list[Keyword], attributes: list[Attribute],
-                  sector_names: dict[str, str]) -> ClusterFormation:
+def form_clusters(
+    keywords: list[Keyword], attributes: list[Attribute], sector_names: dict[str, str]
+) -> ClusterFormation:
     by_slug = {a.slug: a for a in attributes}
     order = {a.slug: i for i, a in enumerate(attributes)}
     clusters: list[Cluster] = []
@@ -317,14 +354,18 @@ def form_clusters(keywords: list[Keyword], attributes: list[Attribute],
     return ClusterFormation(clusters, dropped, notes)
 
 
-def _to_cluster(group: _Group, attributes: dict[str, Attribute], sector_names: dict[str, str],
-                names_seen: Counter[str], used_slugs: set[str]) -> Cluster:
+def _to_cluster(
+    group: _Group,
+    attributes: dict[str, Attribute],
+    sector_names: dict[str, str],
+    names_seen: Counter[str],
+    used_slugs: set[str],
+) -> Cluster:
     cluster_type = _cluster_type(group, attributes)
     if group.comparison_of is not None:
         name = f"{attributes[group.comparison_of].name} Comparisons"
     elif len(group.combined) > 1:
-        name = (" and ".join(group.combined) if len(group.combined) == 2
-                else f"{', '.join(group.combined[:2])} and More")
+        name = " and ".join(group.combined) if len(group.combined) == 2 else f"{', '.join(group.combined[:2])} and More"
     elif len(group.values) > 1:
         other = next((s, v) for s, v in group.values.items() if (s, v) != group.anchor)
         name = _intersection_name(attributes, group.anchor, other)
@@ -343,10 +384,19 @@ def _to_cluster(group: _Group, attributes: dict[str, Attribute], sector_names: d
     keywords = sorted(group.keywords, key=lambda k: (k.intent == "informational", len(k.text)))
     supporting = _plan_supporting(keywords, attributes)
     return Cluster(
-        slug=slug, name=name, type=cluster_type, sector=group.sector,
+        slug=slug,
+        name=name,
+        type=cluster_type,
+        sector=group.sector,
         attribute_values=dict(group.values),
-        hub=Hub(title=_HUB_TITLE[cluster_type].format(
-                    name=name, attribute=attributes[group.comparison_of].name if group.comparison_of else ""),
-                structure=HUB_STRUCTURE[cluster_type], sections=_hub_sections(keywords)),
-        keywords=keywords, supporting=supporting, viability=_viability(group),
+        hub=Hub(
+            title=_HUB_TITLE[cluster_type].format(
+                name=name, attribute=attributes[group.comparison_of].name if group.comparison_of else ""
+            ),
+            structure=HUB_STRUCTURE[cluster_type],
+            sections=_hub_sections(keywords),
+        ),
+        keywords=keywords,
+        supporting=supporting,
+        viability=_viability(group),
     )

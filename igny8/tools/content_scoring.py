@@ -13,14 +13,43 @@ from igny8.tools.readability import reading_ease, words_per_sentence
 
 INTENT_STRUCTURES = {
     "informational": {"article", "guide", "listicle", "cluster_hub", "attribute_archive", "tag_archive", "general"},
-    "commercial": {"comparison", "review", "listicle", "cluster_hub", "service_page", "product_page",
-                   "category_archive", "landing_page"},
+    "commercial": {
+        "comparison",
+        "review",
+        "listicle",
+        "cluster_hub",
+        "service_page",
+        "product_page",
+        "category_archive",
+        "landing_page",
+    },
     "transactional": {"service_page", "product_page", "landing_page", "category_archive"},
     "navigational": {"landing_page", "business_page", "cluster_hub", "general"},
 }
 _WORD = re.compile(r"[a-z0-9']+")
-_STOP = {"a", "an", "the", "of", "for", "to", "in", "on", "and", "or", "with", "is", "are", "how", "what", "do",
-         "does", "best", "near", "me", "vs"}
+_STOP = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "to",
+    "in",
+    "on",
+    "and",
+    "or",
+    "with",
+    "is",
+    "are",
+    "how",
+    "what",
+    "do",
+    "does",
+    "best",
+    "near",
+    "me",
+    "vs",
+}
 
 
 @dataclass(frozen=True)
@@ -61,9 +90,13 @@ def _keyword_coverage(text: str, targets: list[str], cluster_keywords: list[str]
     cluster_share = len(partial) / len(cluster_keywords) if cluster_keywords else 1.0
     points = 15 * target_share + 10 * cluster_share
     missing = [k for k in targets if k not in exact][:3]
-    return Dimension("keyword_coverage", round(points, 1), 25,
-                     f"{len(exact)}/{len(targets)} target keywords verbatim, {len(partial)}/{len(cluster_keywords)} "
-                     f"cluster keywords covered" + (f"; missing: {', '.join(missing)}" if missing else ""))
+    return Dimension(
+        "keyword_coverage",
+        round(points, 1),
+        25,
+        f"{len(exact)}/{len(targets)} target keywords verbatim, {len(partial)}/{len(cluster_keywords)} "
+        f"cluster keywords covered" + (f"; missing: {', '.join(missing)}" if missing else ""),
+    )
 
 
 def _headings(document: str, subtopics: list[str]) -> Dimension:
@@ -73,8 +106,12 @@ def _headings(document: str, subtopics: list[str]) -> Dimension:
     covered = [s for s in subtopics if _content_words(s) & heading_words]
     share = len(covered) / len(subtopics) if subtopics else 1.0
     points = (4 if h1 == 1 else 0) + (4 if len(h2) >= 3 else len(h2)) + 7 * share
-    return Dimension("heading_structure", round(points, 1), 15,
-                     f"{h1} h1, {len(h2)} h2; headings touch {len(covered)}/{len(subtopics)} of the cluster's subtopics")
+    return Dimension(
+        "heading_structure",
+        round(points, 1),
+        15,
+        f"{h1} h1, {len(h2)} h2; headings touch {len(covered)}/{len(subtopics)} of the cluster's subtopics",
+    )
 
 
 def _intent(structure: str, intents: list[str]) -> Dimension:
@@ -82,8 +119,12 @@ def _intent(structure: str, intents: list[str]) -> Dimension:
         return Dimension("intent_match", 15, 15, "no target keywords: nothing to mismatch")
     dominant = max(set(intents), key=intents.count)
     fits = structure in INTENT_STRUCTURES.get(dominant, set())
-    return Dimension("intent_match", 15 if fits else 5, 15,
-                     f"dominant intent {dominant}; structure {structure} {'fits' if fits else 'does not fit'} it")
+    return Dimension(
+        "intent_match",
+        15 if fits else 5,
+        15,
+        f"dominant intent {dominant}; structure {structure} {'fits' if fits else 'does not fit'} it",
+    )
 
 
 def _readability(text: str) -> Dimension:
@@ -92,8 +133,12 @@ def _readability(text: str) -> Dimension:
     ease = reading_ease(text)
     sentence = words_per_sentence(text)
     points = 15 * max(0.0, min(1.0, (ease - 20) / 45))
-    return Dimension("readability", round(points, 1), 15,
-                     f"Flesch reading ease {ease:.0f} (60+ is easy), {sentence:.0f} words per sentence")
+    return Dimension(
+        "readability",
+        round(points, 1),
+        15,
+        f"Flesch reading ease {ease:.0f} (60+ is easy), {sentence:.0f} words per sentence",
+    )
 
 
 def _schema_metadata(document: str, title: str, description: str) -> Dimension:
@@ -108,11 +153,18 @@ def _schema_metadata(document: str, title: str, description: str) -> Dimension:
             continue
         nodes = data if isinstance(data, list) else [data]
         valid += all(not any(i.severity == "error" for i in validate_json_ld(n)) for n in nodes)
-    points = (8 if blocks and valid == len(blocks) else 0) + (4 if 70 <= len(description) <= 160 else 0) + \
-        (3 if 10 <= len(title) <= 65 else 0)
-    return Dimension("schema_metadata", points, 15,
-                     f"{valid}/{len(blocks)} valid JSON-LD blocks; meta description {len(description)} chars "
-                     f"(70–160); title {len(title)} chars (10–65)")
+    points = (
+        (8 if blocks and valid == len(blocks) else 0)
+        + (4 if 70 <= len(description) <= 160 else 0)
+        + (3 if 10 <= len(title) <= 65 else 0)
+    )
+    return Dimension(
+        "schema_metadata",
+        points,
+        15,
+        f"{valid}/{len(blocks)} valid JSON-LD blocks; meta description {len(description)} chars "
+        f"(70–160); title {len(title)} chars (10–65)",
+    )
 
 
 def _links(document: str, needs_hub: str | None) -> Dimension:
@@ -122,15 +174,28 @@ def _links(document: str, needs_hub: str | None) -> Dimension:
     within = MIN_LINKS_PER_PAGE <= count <= MAX_LINKS_PER_PAGE
     hub_ok = needs_hub is None or needs_hub in hrefs
     points = (7 if within else 3 if count else 0) + (5 if hub_ok else 0) + (3 if not in_headings else 0)
-    return Dimension("link_compliance", points, 15,
-                     f"{count} internal links ({MIN_LINKS_PER_PAGE}–{MAX_LINKS_PER_PAGE} wanted)"
-                     + ("" if hub_ok else "; missing the link to its hub") + (f"; {in_headings} inside headings"
-                                                                               if in_headings else ""))
+    return Dimension(
+        "link_compliance",
+        points,
+        15,
+        f"{count} internal links ({MIN_LINKS_PER_PAGE}–{MAX_LINKS_PER_PAGE} wanted)"
+        + ("" if hub_ok else "; missing the link to its hub")
+        + (f"; {in_headings} inside headings" if in_headings else ""),
+    )
 
 
-def score_content(*, document: str, title: str, description: str, structure: str, targets: list[str],
-                  intents: list[str], cluster_keywords: list[str], subtopics: list[str],
-                  hub_slug: str | None) -> ContentScore:
+def score_content(
+    *,
+    document: str,
+    title: str,
+    description: str,
+    structure: str,
+    targets: list[str],
+    intents: list[str],
+    cluster_keywords: list[str],
+    subtopics: list[str],
+    hub_slug: str | None,
+) -> ContentScore:
     text = " ".join(document[s:e] for s, e, _ in text_runs(document))
     text = _plain(text)
     dimensions = [

@@ -33,8 +33,9 @@ def _completeness(blueprint: Blueprint, state: SiteState) -> HealthComponent:
         done = sum(1 for slug in planned if slug in state.published)
         score += 10 * _share(done, len(planned))
         parts.append(f"{done}/{len(planned)} {label}")
-    return HealthComponent(name="content_completeness", weight=30, score=round(score, 1),
-                           detail="published: " + ", ".join(parts))
+    return HealthComponent(
+        name="content_completeness", weight=30, score=round(score, 1), detail="published: " + ", ".join(parts)
+    )
 
 
 def _link_coverage(blueprint: Blueprint, state: SiteState) -> HealthComponent:
@@ -53,17 +54,23 @@ def _link_coverage(blueprint: Blueprint, state: SiteState) -> HealthComponent:
     to_hub = sum(1 for p in supporting if (p.slug, hubs.get(p.cluster)) in outbound)
     score = 10 * _share(not_orphan, len(linkable)) + 10 * _share(to_hub, len(supporting))
     return HealthComponent(
-        name="internal_link_coverage", weight=20, score=round(score, 1),
+        name="internal_link_coverage",
+        weight=20,
+        score=round(score, 1),
         detail=f"{basis}: {len(linkable) - not_orphan} orphan pages of {len(linkable)}; "
-               f"{to_hub}/{len(supporting)} supporting pages link to their hub",
+        f"{to_hub}/{len(supporting)} supporting pages link to their hub",
     )
 
 
 def _keyword_coverage(blueprint: Blueprint, state: SiteState) -> HealthComponent:
     wanted = {k.text for c in blueprint.clusters for k in c.keywords}
     targeted = {k for keywords in state.published.values() for k in keywords} & wanted
-    return HealthComponent(name="keyword_coverage", weight=20, score=round(20 * _share(len(targeted), len(wanted)), 1),
-                           detail=f"{len(targeted)}/{len(wanted)} cluster keywords targeted by published pages")
+    return HealthComponent(
+        name="keyword_coverage",
+        weight=20,
+        score=round(20 * _share(len(targeted), len(wanted)), 1),
+        detail=f"{len(targeted)}/{len(wanted)} cluster keywords targeted by published pages",
+    )
 
 
 def _technical(blueprint: Blueprint, state: SiteState) -> HealthComponent:
@@ -78,23 +85,29 @@ def _technical(blueprint: Blueprint, state: SiteState) -> HealthComponent:
         schema, basis = has_metadata, "page plan"
     score = 5 * unique_titles + 5 * has_metadata + 5 * schema
     duplicates = len(titles) - len(set(titles))
-    return HealthComponent(name="technical_seo", weight=15, score=round(score, 1),
-                           detail=f"{basis}: {duplicates} duplicate titles, metadata on {has_metadata:.0%}, "
-                                  f"valid schema on {schema:.0%}")
+    return HealthComponent(
+        name="technical_seo",
+        weight=15,
+        score=round(score, 1),
+        detail=f"{basis}: {duplicates} duplicate titles, metadata on {has_metadata:.0%}, valid schema on {schema:.0%}",
+    )
 
 
 def _indexing(blueprint: Blueprint, state: SiteState) -> HealthComponent:
     if state.indexed is None or not state.published:
-        return HealthComponent(name="indexing_performance", weight=15, score=0.0,
-                               detail="no Search Console data yet")
+        return HealthComponent(name="indexing_performance", weight=15, score=0.0, detail="no Search Console data yet")
     indexed = sum(1 for slug in state.published if slug in state.indexed)
-    return HealthComponent(name="indexing_performance", weight=15,
-                           score=round(15 * _share(indexed, len(state.published)), 1),
-                           detail=f"{indexed}/{len(state.published)} published pages indexed")
+    return HealthComponent(
+        name="indexing_performance",
+        weight=15,
+        score=round(15 * _share(indexed, len(state.published)), 1),
+        detail=f"{indexed}/{len(state.published)} published pages indexed",
+    )
 
 
 def score_health(blueprint: Blueprint, state: SiteState | None = None) -> Health:
     state = state or SiteState()
-    components = [fn(blueprint, state) for fn in (_completeness, _link_coverage, _keyword_coverage, _technical,
-                                                  _indexing)]
+    components = [
+        fn(blueprint, state) for fn in (_completeness, _link_coverage, _keyword_coverage, _technical, _indexing)
+    ]
     return Health(score=round(sum(c.score for c in components), 1), components=components)

@@ -14,11 +14,32 @@ from dataclasses import dataclass
 
 _TOKEN = re.compile(
     r"<!--.*?-->|<(script|style|textarea)\b[^>]*>.*?</\1\s*>|<!\[CDATA\[.*?\]\]>|<![^>]*>|</?[A-Za-z][^>]*>",
-    re.DOTALL | re.IGNORECASE)
+    re.DOTALL | re.IGNORECASE,
+)
 _TAG_NAME = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)")
 _ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
-FORBIDDEN = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "script", "style", "button", "label",
-             "textarea", "title", "head", "nav", "figcaption", "select", "option"}
+FORBIDDEN = {
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "code",
+    "pre",
+    "script",
+    "style",
+    "button",
+    "label",
+    "textarea",
+    "title",
+    "head",
+    "nav",
+    "figcaption",
+    "select",
+    "option",
+}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -103,7 +124,9 @@ def find_phrase(document: str, phrase: str) -> tuple[int, int] | None:
     return None
 
 
-def insert_link(document: str, phrase: str, href: str, *, attributes: dict[str, str] | None = None) -> tuple[str, InsertedLink | None]:
+def insert_link(
+    document: str, phrase: str, href: str, *, attributes: dict[str, str] | None = None
+) -> tuple[str, InsertedLink | None]:
     """Link the first linkable occurrence of ``phrase``; the document is returned unchanged if there is none."""
     found = find_phrase(document, phrase)
     if found is None:

@@ -9,8 +9,14 @@ import html
 import textwrap
 from pathlib import Path
 
-PALETTE = [("#0f4c81", "#4f9dde"), ("#1b5e20", "#66bb6a"), ("#4a148c", "#ab47bc"), ("#bf360c", "#ff8a65"),
-           ("#004d40", "#26a69a"), ("#263238", "#78909c")]
+PALETTE = [
+    ("#0f4c81", "#4f9dde"),
+    ("#1b5e20", "#66bb6a"),
+    ("#4a148c", "#ab47bc"),
+    ("#bf360c", "#ff8a65"),
+    ("#004d40", "#26a69a"),
+    ("#263238", "#78909c"),
+]
 
 
 def image_prompts(title: str, cluster: str | None, first_heading: str | None) -> dict[str, str]:
@@ -27,15 +33,19 @@ def render_svg_card(prompt: str, title: str, width: int = 1200, height: int = 63
     lines = textwrap.wrap(title, width=28)[:4]
     text = "".join(
         f'<text x="80" y="{200 + i * 84}" font-size="64" font-family="Georgia, serif" fill="#fff">'
-        f"{html.escape(line)}</text>" for i, line in enumerate(lines))
+        f"{html.escape(line)}</text>"
+        for i, line in enumerate(lines)
+    )
     caption = html.escape(textwrap.shorten(prompt, 110))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
-            f' role="img" aria-label="{html.escape(title)}">'
-            f'<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="{dark}"/>'
-            f'<stop offset="1" stop-color="{light}"/></linearGradient></defs>'
-            f'<rect width="100%" height="100%" fill="url(#g)"/>{text}'
-            f'<text x="80" y="{height - 60}" font-size="22" font-family="sans-serif" fill="#e0e0e0">{caption}</text>'
-            "</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-label="{html.escape(title)}">'
+        f'<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="{dark}"/>'
+        f'<stop offset="1" stop-color="{light}"/></linearGradient></defs>'
+        f'<rect width="100%" height="100%" fill="url(#g)"/>{text}'
+        f'<text x="80" y="{height - 60}" font-size="22" font-family="sans-serif" fill="#e0e0e0">{caption}</text>'
+        "</svg>"
+    )
 
 
 def render_image(prompt: str, title: str, target: Path, image_model: str | None = None) -> Path:

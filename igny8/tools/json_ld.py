@@ -9,8 +9,18 @@ from dataclasses import dataclass
 from typing import Any
 
 CONTEXT = "https://schema.org"
-TYPES = ("Article", "Product", "FAQPage", "HowTo", "BreadcrumbList", "Organization", "LocalBusiness", "Service",
-         "ItemList", "CollectionPage")
+TYPES = (
+    "Article",
+    "Product",
+    "FAQPage",
+    "HowTo",
+    "BreadcrumbList",
+    "Organization",
+    "LocalBusiness",
+    "Service",
+    "ItemList",
+    "CollectionPage",
+)
 
 # Required: the block is invalid without them. Recommended: a warning each. (Google Search Central rich
 # result documentation and schema.org expectations, kept to what a generated page can state truthfully.)
@@ -82,8 +92,9 @@ def _type_rules(node: dict[str, Any], kind: str) -> list[SchemaIssue]:
         if len(str(node.get("headline", ""))) > MAX_HEADLINE:
             issues.append(SchemaIssue(kind, "error", f"headline is longer than {MAX_HEADLINE} characters"))
         author = node.get("author")
-        if author and not (isinstance(author, dict) and author.get("name") and author.get("@type") in
-                           {"Person", "Organization"}):
+        if author and not (
+            isinstance(author, dict) and author.get("name") and author.get("@type") in {"Person", "Organization"}
+        ):
             issues.append(SchemaIssue(kind, "error", "author must be a Person or Organization with a name"))
         for field in ("datePublished", "dateModified"):
             if field in node and not re.match(r"^\d{4}-\d{2}-\d{2}", str(node[field])):
@@ -95,8 +106,14 @@ def _type_rules(node: dict[str, Any], kind: str) -> list[SchemaIssue]:
         else:
             for q in questions:
                 answer = q.get("acceptedAnswer") if isinstance(q, dict) else None
-                if not (isinstance(q, dict) and q.get("@type") == "Question" and q.get("name") and
-                        isinstance(answer, dict) and answer.get("@type") == "Answer" and answer.get("text")):
+                if not (
+                    isinstance(q, dict)
+                    and q.get("@type") == "Question"
+                    and q.get("name")
+                    and isinstance(answer, dict)
+                    and answer.get("@type") == "Answer"
+                    and answer.get("text")
+                ):
                     issues.append(SchemaIssue(kind, "error", "each Question needs a name and an Answer with text"))
                     break
     elif kind == "HowTo":
@@ -109,8 +126,9 @@ def _type_rules(node: dict[str, Any], kind: str) -> list[SchemaIssue]:
         issues += _check_list_items(node, kind)
     elif kind == "Product":
         offers = node.get("offers")
-        if offers is not None and not (isinstance(offers, dict) and offers.get("price") is not None
-                                       and offers.get("priceCurrency")):
+        if offers is not None and not (
+            isinstance(offers, dict) and offers.get("price") is not None and offers.get("priceCurrency")
+        ):
             issues.append(SchemaIssue(kind, "error", "offers needs price and priceCurrency"))
     elif kind == "LocalBusiness":
         address = node.get("address")
@@ -132,10 +150,16 @@ def validate_json_ld(node: dict[str, Any]) -> list[SchemaIssue]:
     issues = []
     if node.get("@context") not in (CONTEXT, "http://schema.org", "https://schema.org/"):
         issues.append(SchemaIssue(kind, "error", "@context must be https://schema.org"))
-    issues += [SchemaIssue(kind, "error", f"missing required property {p}") for p in REQUIRED[kind]
-               if node.get(p) in (None, "", [], {})]
-    issues += [SchemaIssue(kind, "warning", f"missing recommended property {p}") for p in RECOMMENDED[kind]
-               if node.get(p) in (None, "", [], {})]
+    issues += [
+        SchemaIssue(kind, "error", f"missing required property {p}")
+        for p in REQUIRED[kind]
+        if node.get(p) in (None, "", [], {})
+    ]
+    issues += [
+        SchemaIssue(kind, "warning", f"missing recommended property {p}")
+        for p in RECOMMENDED[kind]
+        if node.get(p) in (None, "", [], {})
+    ]
     return issues + _type_rules(node, kind)
 
 

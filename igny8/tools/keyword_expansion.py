@@ -11,7 +11,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-
 from typing import Protocol
 
 from igny8.domain.catalog import KeywordTemplate
@@ -25,6 +24,7 @@ class AttributeSpec(Protocol):
 
     @property
     def values(self) -> list[str]: ...
+
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 MODIFIER = "modifier"

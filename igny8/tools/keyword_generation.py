@@ -15,8 +15,26 @@ from igny8.tools.keyword_expansion import CandidateKeyword, ExpansionReport, exp
 
 SITE_KEYWORD_TARGET = 300
 NEAR_DUPLICATE_COSINE = 0.95
-_STOPWORDS = {"a", "an", "the", "of", "for", "to", "in", "on", "and", "with", "my", "your", "is", "are", "do",
-              "does", "how", "what"}
+_STOPWORDS = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "to",
+    "in",
+    "on",
+    "and",
+    "with",
+    "my",
+    "your",
+    "is",
+    "are",
+    "do",
+    "does",
+    "how",
+    "what",
+}
 
 
 @dataclass
@@ -70,9 +88,15 @@ def generate_site_keywords(attribute_set: AttributeSet, embedder: Embedder) -> G
                 keep[later] = False
     kept = [pair for pair, k in zip(unique, keep, strict=True) if k]
     keywords = [
-        Keyword(text=c.text, intent=c.intent, source={slug: value for slug, value in c.values}  # type: ignore[arg-type]
-                if not c.comparison else {c.values[0][0]: c.values[0][1], c.values[1][0] + "#2": c.values[1][1]},
-                template=c.template, sector=sector)
+        Keyword(
+            text=c.text,
+            intent=c.intent,
+            source={slug: value for slug, value in c.values}  # type: ignore[arg-type]
+            if not c.comparison
+            else {c.values[0][0]: c.values[0][1], c.values[1][0] + "#2": c.values[1][1]},
+            template=c.template,
+            sector=sector,
+        )
         for sector, c in kept
     ]
     result = GeneratedKeywords(

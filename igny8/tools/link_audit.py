@@ -44,11 +44,16 @@ class LinkAudit:
         return {**asdict(self), "ok": self.ok}
 
     def readable(self) -> str:
-        lines = [f"{self.pages} pages, {self.links} internal links, coverage {self.coverage:.0%} "
-                 f"({'no problems' if self.ok else 'problems found'})"]
-        for title, items in (("orphan pages", self.orphans), ("broken links", self.broken),
-                             ("supporting pages without their hub link", self.missing_hub_links),
-                             ("pages over the link density", self.over_density)):
+        lines = [
+            f"{self.pages} pages, {self.links} internal links, coverage {self.coverage:.0%} "
+            f"({'no problems' if self.ok else 'problems found'})"
+        ]
+        for title, items in (
+            ("orphan pages", self.orphans),
+            ("broken links", self.broken),
+            ("supporting pages without their hub link", self.missing_hub_links),
+            ("pages over the link density", self.over_density),
+        ):
             lines.append(f"{title}: {len(items)}")
             lines += [f"  - {item}" for item in items[:20]]
         lines.append("anchor mix: " + ", ".join(f"{k} {v}" for k, v in self.anchor_mix.items()))
@@ -88,7 +93,10 @@ def audit_links(pages: list[AuditPage], *, home: str = "home") -> LinkAudit:
     report.coverage = round(min(linked_both, outbound_pages) / len(pages), 4) if pages else 0.0
     total = sum(anchors.values()) or 1
     repeated = sum(n for n in anchors.values() if n > 1)
-    report.anchor_mix = {"distinct_anchors": len(anchors), "links": sum(anchors.values()),
-                         "reused_anchor_share_pct": round(100 * repeated / total)}
+    report.anchor_mix = {
+        "distinct_anchors": len(anchors),
+        "links": sum(anchors.values()),
+        "reused_anchor_share_pct": round(100 * repeated / total),
+    }
     report.top_anchors = anchors.most_common(5)
     return report

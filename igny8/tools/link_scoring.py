@@ -8,8 +8,16 @@ from dataclasses import dataclass, field
 
 from igny8.tools.html_links import find_phrase
 
-TYPE_PRIORITY = {"supporting_to_hub": 1.0, "hub_to_supporting": 0.9, "term_to_hub": 0.8, "hub_to_term": 0.7,
-                 "to_commercial": 0.7, "sibling": 0.6, "cross_cluster": 0.5, "contextual": 0.4}
+TYPE_PRIORITY = {
+    "supporting_to_hub": 1.0,
+    "hub_to_supporting": 0.9,
+    "term_to_hub": 0.8,
+    "hub_to_term": 0.7,
+    "to_commercial": 0.7,
+    "sibling": 0.6,
+    "cross_cluster": 0.5,
+    "contextual": 0.4,
+}
 MANDATORY = {"supporting_to_hub"}
 WEIGHTS = {"semantic": 0.25, "structural": 0.25, "need": 0.2, "anchor": 0.2, "priority": 0.1}
 WORDS_PER_LINK = 200
@@ -109,8 +117,9 @@ def choose_links(candidates: list[Candidate], word_count: int, already: int = 0)
             continue
         exact = sum(1 for c in chosen if c.anchor_kind == "exact")
         if candidate.anchor_kind == "exact" and chosen and (exact + 1) / (len(chosen) + 1) > MAX_EXACT_SHARE:
-            partial = next((p for p, k in anchor_options(candidate.target) if k != "exact"
-                            and p.lower() not in anchors), None)
+            partial = next(
+                (p for p, k in anchor_options(candidate.target) if k != "exact" and p.lower() not in anchors), None
+            )
             if partial is None:
                 continue
             candidate.anchor, candidate.anchor_kind = partial, "partial"

@@ -37,18 +37,26 @@ def parse_review_lines(lines: list[str]) -> dict[str, list[dict[str, Any]]]:
         elif noun == "attribute" and verb in {"remove", "rename"}:
             attribute_edits.append({"op": f"{verb}_attribute", "attribute": target, "new_name": new})
         elif noun == "attribute" and verb == "add" and len(words) == 5 and new:
-            attribute_edits.append({"op": "add_attribute", "attribute": target, "level": words[3], "kind": words[4],
-                                    "values": [v.strip() for v in new.split(",") if v.strip()]})
+            attribute_edits.append(
+                {
+                    "op": "add_attribute",
+                    "attribute": target,
+                    "level": words[3],
+                    "kind": words[4],
+                    "values": [v.strip() for v in new.split(",") if v.strip()],
+                }
+            )
         else:
             raise ValueError(f"cannot read {line!r}")
     for edit in attribute_edits:
         AttributeEdit.model_validate(edit)
     for edit in cluster_edits:
         ClusterEdit.model_validate(edit)
-    return {"approve": not (attribute_edits or cluster_edits), "attribute_edits": attribute_edits,
-            "cluster_edits": cluster_edits}
-
-
+    return {
+        "approve": not (attribute_edits or cluster_edits),
+        "attribute_edits": attribute_edits,
+        "cluster_edits": cluster_edits,
+    }
 
 
 def parse_review_message(text: str) -> dict[str, Any]:

@@ -43,8 +43,12 @@ class PageFacts:
 
 
 def _organization(site: SiteFacts) -> dict[str, Any]:
-    node: dict[str, Any] = {"@context": CONTEXT, "@type": "Organization", "name": site.name,
-                            "url": site.page_url("home")}
+    node: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "Organization",
+        "name": site.name,
+        "url": site.page_url("home"),
+    }
     if site.same_as:
         node["sameAs"] = site.same_as
     return node
@@ -55,62 +59,106 @@ def _publisher(site: SiteFacts) -> dict[str, Any]:
 
 
 def _breadcrumb(site: SiteFacts, page: PageFacts) -> dict[str, Any]:
-    items = [{"@type": "ListItem", "position": i, "name": name, "item": site.page_url(slug)}
-             for i, (name, slug) in enumerate(page.breadcrumb, start=1)]
+    items = [
+        {"@type": "ListItem", "position": i, "name": name, "item": site.page_url(slug)}
+        for i, (name, slug) in enumerate(page.breadcrumb, start=1)
+    ]
     items[-1].pop("item", None)
     return {"@context": CONTEXT, "@type": "BreadcrumbList", "itemListElement": items}
 
 
 def _faq(page: PageFacts) -> dict[str, Any]:
-    return {"@context": CONTEXT, "@type": "FAQPage", "mainEntity": [
-        {"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": a}} for q, a in page.faq]}
+    return {
+        "@context": CONTEXT,
+        "@type": "FAQPage",
+        "mainEntity": [
+            {"@type": "Question", "name": q, "acceptedAnswer": {"@type": "Answer", "text": a}} for q, a in page.faq
+        ],
+    }
 
 
 def _item_list(site: SiteFacts, page: PageFacts, nested: bool = False) -> dict[str, Any]:
-    node: dict[str, Any] = {"@type": "ItemList", "name": page.title, "numberOfItems": len(page.list_items),
-                            "itemListElement": [{"@type": "ListItem", "position": i, "name": name,
-                                                 "url": site.page_url(slug)}
-                                                for i, (name, slug) in enumerate(page.list_items, start=1)]}
+    node: dict[str, Any] = {
+        "@type": "ItemList",
+        "name": page.title,
+        "numberOfItems": len(page.list_items),
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": name, "url": site.page_url(slug)}
+            for i, (name, slug) in enumerate(page.list_items, start=1)
+        ],
+    }
     return node if nested else {"@context": CONTEXT, **node}
 
 
 def _article(site: SiteFacts, page: PageFacts) -> dict[str, Any]:
     node: dict[str, Any] = {
-        "@context": CONTEXT, "@type": "Article", "headline": page.title[:110], "description": page.description,
+        "@context": CONTEXT,
+        "@type": "Article",
+        "headline": page.title[:110],
+        "description": page.description,
         "author": {"@type": "Organization", "name": site.name, "url": site.page_url("home")},
-        "publisher": _publisher(site), "datePublished": page.published, "dateModified": page.modified,
-        "mainEntityOfPage": site.page_url(page.slug)}
+        "publisher": _publisher(site),
+        "datePublished": page.published,
+        "dateModified": page.modified,
+        "mainEntityOfPage": site.page_url(page.slug),
+    }
     if page.image:
         node["image"] = page.image
     return node
 
 
 def _howto(page: PageFacts) -> dict[str, Any]:
-    return {"@context": CONTEXT, "@type": "HowTo", "name": page.title, "description": page.description,
-            "step": [{"@type": "HowToStep", "position": i, "name": s, "text": s}
-                     for i, s in enumerate(page.steps, start=1)]}
+    return {
+        "@context": CONTEXT,
+        "@type": "HowTo",
+        "name": page.title,
+        "description": page.description,
+        "step": [
+            {"@type": "HowToStep", "position": i, "name": s, "text": s} for i, s in enumerate(page.steps, start=1)
+        ],
+    }
 
 
 def _collection(site: SiteFacts, page: PageFacts) -> dict[str, Any]:
-    node: dict[str, Any] = {"@context": CONTEXT, "@type": "CollectionPage", "name": page.title,
-                            "url": site.page_url(page.slug), "description": page.description}
+    node: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "CollectionPage",
+        "name": page.title,
+        "url": site.page_url(page.slug),
+        "description": page.description,
+    }
     if page.list_items:
         node["mainEntity"] = _item_list(site, page, nested=True)
     return node
 
 
 def _service(site: SiteFacts, page: PageFacts) -> dict[str, Any]:
-    provider: dict[str, Any] = {"@type": "LocalBusiness" if site.address else "Organization", "name": site.name,
-                                "url": site.page_url("home")}
+    provider: dict[str, Any] = {
+        "@type": "LocalBusiness" if site.address else "Organization",
+        "name": site.name,
+        "url": site.page_url("home"),
+    }
     if site.address:
         provider["address"] = {"@type": "PostalAddress", **site.address}
-    return {"@context": CONTEXT, "@type": "Service", "name": page.topic, "serviceType": page.topic,
-            "description": page.description, "provider": provider, "url": site.page_url(page.slug)}
+    return {
+        "@context": CONTEXT,
+        "@type": "Service",
+        "name": page.topic,
+        "serviceType": page.topic,
+        "description": page.description,
+        "provider": provider,
+        "url": site.page_url(page.slug),
+    }
 
 
 def _local_business(site: SiteFacts) -> dict[str, Any]:
-    node: dict[str, Any] = {"@context": CONTEXT, "@type": "LocalBusiness", "name": site.name,
-                            "url": site.page_url("home"), "address": {"@type": "PostalAddress", **(site.address or {})}}
+    node: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "LocalBusiness",
+        "name": site.name,
+        "url": site.page_url("home"),
+        "address": {"@type": "PostalAddress", **(site.address or {})},
+    }
     if site.telephone:
         node["telephone"] = site.telephone
     return node
@@ -120,8 +168,9 @@ def build_json_ld(site: SiteFacts, page: PageFacts) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
     structure = page.structure
     if page.slug == "home" or structure == "business_page":
-        nodes.append(_local_business(site) if site.address and site.site_type == "local_service"
-                     else _organization(site))
+        nodes.append(
+            _local_business(site) if site.address and site.site_type == "local_service" else _organization(site)
+        )
     elif structure in {"article", "guide", "comparison", "review", "listicle", "general"}:
         nodes.append(_article(site, page))
         if structure == "guide" and len(page.steps) >= 2:
@@ -132,8 +181,14 @@ def build_json_ld(site: SiteFacts, page: PageFacts) -> list[dict[str, Any]]:
         nodes.append(_service(site, page))
         if len(page.steps) >= 2:
             nodes.append(_howto(page))
-    elif structure in {"cluster_hub", "category_archive", "tag_archive", "attribute_archive", "product_page",
-                       "landing_page"}:
+    elif structure in {
+        "cluster_hub",
+        "category_archive",
+        "tag_archive",
+        "attribute_archive",
+        "product_page",
+        "landing_page",
+    }:
         # A product page without real offers is a listing page: Product would need prices we do not have.
         nodes.append(_collection(site, page))
     if page.faq:
@@ -148,8 +203,10 @@ def faq_from_html(document: str) -> list[tuple[str, str]]:
     if not section:
         return []
     pairs = re.findall(r"<h3>(.*?)</h3>\s*<p>(.*?)</p>", section.group(1), re.DOTALL)
-    clean = [(html.unescape(re.sub(r"<[^>]+>", "", q)).strip(), html.unescape(re.sub(r"<[^>]+>", "", a)).strip())
-             for q, a in pairs]
+    clean = [
+        (html.unescape(re.sub(r"<[^>]+>", "", q)).strip(), html.unescape(re.sub(r"<[^>]+>", "", a)).strip())
+        for q, a in pairs
+    ]
     return [(q, a) for q, a in clean if q and a]
 
 

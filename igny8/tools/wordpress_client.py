@@ -18,14 +18,16 @@ import httpx
 WpType = Literal["posts", "pages"]
 PLUGIN_NAMESPACE = "igny8/v1"
 _PER_PAGE = 100
+_SLUGS_PER_LOOKUP = 40
 _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class WordPressError(RuntimeError):
     """WordPress answered a request with an error (status, WordPress error code and message)."""
 
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None,
-                 data: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, code: str | None = None, data: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -71,15 +73,26 @@ def _plain(text: str) -> str:
 class WordPressClient:
     """One WordPress site. Use as a context manager, or call ``close()``."""
 
-    def __init__(self, base_url: str, username: str, application_password: str, *, timeout_s: float = 30.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        application_password: str,
+        *,
+        timeout_s: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.username = username
         self.timeout_s = timeout_s
         self._http = httpx.Client(
-            base_url=f"{self.base_url}/wp-json", auth=httpx.BasicAuth(username, application_password),
-            timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)), transport=transport,
-            headers={"User-Agent": "igny8-publisher", "Accept": "application/json"}, follow_redirects=False)
+            base_url=f"{self.base_url}/wp-json",
+            auth=httpx.BasicAuth(username, application_password),
+            timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
+            transport=transport,
+            headers={"User-Agent": "igny8-publisher", "Accept": "application/json"},
+            follow_redirects=False,
+        )
 
     def __repr__(self) -> str:  # the application password stays out of every repr and log line
         return f"WordPressClient(base_url={self.base_url!r}, username={self.username!r})"
@@ -95,23 +108,36 @@ class WordPressClient:
 
     # -- transport ------------------------------------------------------------------------------------
 
-    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None,
-                content: bytes | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         """One REST call; returns the response when it is a success, raises a WordPressError otherwise."""
         where = f"{method} /wp-json{path}"
         try:
             response = self._http.request(method, path, params=params, json=json, content=content, headers=headers)
         except httpx.TimeoutException as exc:
-            raise WordPressTimeout(f"WordPress at {self.base_url} did not answer {where} within "
-                                   f"{self.timeout_s:.0f}s ({type(exc).__name__})") from None
+            raise WordPressTimeout(
+                f"WordPress at {self.base_url} did not answer {where} within "
+                f"{self.timeout_s:.0f}s ({type(exc).__name__})"
+            ) from None
         except httpx.TransportError as exc:
-            raise WordPressUnreachable(f"cannot reach WordPress at {self.base_url} ({where}): "
-                                       f"{type(exc).__name__}: {exc}") from None
+            raise WordPressUnreachable(
+                f"cannot reach WordPress at {self.base_url} ({where}): {type(exc).__name__}: {exc}"
+            ) from None
         if response.is_success:
             if "json" not in response.headers.get("content-type", ""):
-                raise WordPressUnreachable(f"{self.base_url} answered {where} with {response.status_code} "
-                                           f"{response.headers.get('content-type', 'no content type')}, not JSON: "
-                                           "is this the address of a WordPress site with the REST API enabled?")
+                raise WordPressUnreachable(
+                    f"{self.base_url} answered {where} with {response.status_code} "
+                    f"{response.headers.get('content-type', 'no content type')}, not JSON: "
+                    "is this the address of a WordPress site with the REST API enabled?"
+                )
             return response
         raise self._error(where, response)
 
@@ -122,9 +148,11 @@ class WordPressClient:
             body = None
         if not isinstance(body, dict) or not ("code" in body or "error" in body):
             kind = WordPressUnreachable if response.status_code in (404, 405) else WordPressError
-            return kind(f"{self.base_url} answered {where} with HTTP {response.status_code} and no WordPress "
-                        "error body: is this the address of a WordPress site with the REST API enabled?",
-                        status=response.status_code)
+            return kind(
+                f"{self.base_url} answered {where} with HTTP {response.status_code} and no WordPress "
+                "error body: is this the address of a WordPress site with the REST API enabled?",
+                status=response.status_code,
+            )
         code = str(body.get("code") or "igny8_error")
         message = _plain(str(body.get("message") or body.get("error") or ""))
         data = body.get("data") if isinstance(body.get("data"), dict) else {}
@@ -135,13 +163,24 @@ class WordPressClient:
                 f"WordPress at {self.base_url} refused the credentials of user {self.username!r} "
                 f"({response.status_code} {code}: {message}). Create a new application password for this user in "
                 "WordPress (Users → Profile → Application Passwords) and save it in the site's connection",
-                status=401, code=code, data=data)
+                status=401,
+                code=code,
+                data=data,
+            )
         if code == "rest_no_route" and f"/wp-json/{PLUGIN_NAMESPACE}/" in where:
             return WordPressError(
                 f"the IGNY8 plugin is not active on {self.base_url}: WordPress has no route for {where}. "
-                "Install and activate the IGNY8 plugin there", status=response.status_code, code=code, data=data)
-        return WordPressError(f"WordPress refused {where}: {response.status_code} {code}: {message}",
-                              status=response.status_code, code=code, data=data)
+                "Install and activate the IGNY8 plugin there",
+                status=response.status_code,
+                code=code,
+                data=data,
+            )
+        return WordPressError(
+            f"WordPress refused {where}: {response.status_code} {code}: {message}",
+            status=response.status_code,
+            code=code,
+            data=data,
+        )
 
     def _get_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -187,8 +226,9 @@ class WordPressClient:
 
     # -- media ----------------------------------------------------------------------------------------
 
-    def find_media(self, slug: str) -> list[dict[str, Any]]:
-        return self.request("GET", "/wp/v2/media", params={"slug": slug, "context": "edit"}).json()
+    def find_media(self, slugs: list[str]) -> list[dict[str, Any]]:
+        """Media items with any of these slugs (in batches, so a long list stays a short URL)."""
+        return self._find_by_slugs("media", slugs, {"status": "inherit,private"})
 
     def upload_media(self, path: Path, *, alt_text: str, content_id: int | None = None) -> UploadedMedia:
         """Upload a file as-is. WordPress refuses SVG unless the site allows it (a WordPressError then)."""
@@ -204,11 +244,16 @@ class WordPressClient:
 
     # -- posts and pages ------------------------------------------------------------------------------
 
-    def find_by_slug(self, wp_type: WpType, slug: str) -> list[dict[str, Any]]:
-        """Posts or pages with this slug in any status but trash, with their raw fields and meta."""
-        return self.request("GET", f"/wp/v2/{wp_type}",
-                            params={"slug": slug, "status": "publish,future,draft,pending,private",
-                                    "context": "edit"}).json()
+    def find_by_slugs(self, wp_type: WpType, slugs: list[str]) -> list[dict[str, Any]]:
+        """Posts or pages with any of these slugs, in any status but trash, with raw fields and meta."""
+        return self._find_by_slugs(wp_type, slugs, {"status": "publish,future,draft,pending,private"})
+
+    def _find_by_slugs(self, rest_base: str, slugs: list[str], params: dict[str, Any]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(slugs), _SLUGS_PER_LOOKUP):
+            batch = ",".join(slugs[start : start + _SLUGS_PER_LOOKUP])
+            found += self._get_all(f"/wp/v2/{rest_base}", {**params, "slug": batch, "context": "edit"})
+        return found
 
     def get_item(self, wp_type: WpType, wp_id: int) -> dict[str, Any]:
         return self.request("GET", f"/wp/v2/{wp_type}/{wp_id}", params={"context": "edit"}).json()
@@ -220,6 +265,5 @@ class WordPressClient:
         return self.request("POST", f"/wp/v2/{wp_type}/{wp_id}", json=payload).json()
 
     def count_items(self, wp_type: WpType, *, status: str = "publish,future,draft,pending,private") -> int:
-        response = self.request("GET", f"/wp/v2/{wp_type}", params={"status": status, "per_page": 1,
-                                                                     "context": "edit"})
+        response = self.request("GET", f"/wp/v2/{wp_type}", params={"status": status, "per_page": 1, "context": "edit"})
         return int(response.headers.get("X-WP-Total", "0"))

@@ -25,30 +25,115 @@ def _target():  # type: ignore[no-untyped-def]
     return industry, next(s for s in industry.sectors if s.slug == "dental-clinics")
 
 
-WORDS = ["amber", "birch", "cedar", "delta", "ember", "fable", "garnet", "harbor", "indigo", "juniper", "kestrel",
-         "lumen", "maple", "nectar", "onyx", "pebble", "quartz", "raven", "sable", "tundra", "umber", "velvet",
-         "willow", "xenon", "yarrow", "zephyr", "aspen", "basil", "coral", "dune", "elm", "fern", "glacier", "hazel",
-         "iris", "jade", "kelp", "lotus", "moss", "nova", "olive", "pine", "quill", "reed", "sage", "thyme", "urchin",
-         "vale", "wren", "yew", "zinnia", "acorn", "bramble", "clover", "daisy", "echo", "flint", "grove", "heath", "ivy"]
+WORDS = [
+    "amber",
+    "birch",
+    "cedar",
+    "delta",
+    "ember",
+    "fable",
+    "garnet",
+    "harbor",
+    "indigo",
+    "juniper",
+    "kestrel",
+    "lumen",
+    "maple",
+    "nectar",
+    "onyx",
+    "pebble",
+    "quartz",
+    "raven",
+    "sable",
+    "tundra",
+    "umber",
+    "velvet",
+    "willow",
+    "xenon",
+    "yarrow",
+    "zephyr",
+    "aspen",
+    "basil",
+    "coral",
+    "dune",
+    "elm",
+    "fern",
+    "glacier",
+    "hazel",
+    "iris",
+    "jade",
+    "kelp",
+    "lotus",
+    "moss",
+    "nova",
+    "olive",
+    "pine",
+    "quill",
+    "reed",
+    "sage",
+    "thyme",
+    "urchin",
+    "vale",
+    "wren",
+    "yew",
+    "zinnia",
+    "acorn",
+    "bramble",
+    "clover",
+    "daisy",
+    "echo",
+    "flint",
+    "grove",
+    "heath",
+    "ivy",
+]
 
 
 def _rich_answer() -> dict:
     """A valid answer of the size a site needs: 5 attributes × 12 values and 30 single-value patterns."""
-    attributes = [("service", "primary", "category"), ("concern", "primary", "problem"),
-                  ("patient_group", "secondary", "audience"), ("price_tier", "secondary", "price"),
-                  ("brand", "tertiary", "brand")]
+    attributes = [
+        ("service", "primary", "category"),
+        ("concern", "primary", "problem"),
+        ("patient_group", "secondary", "audience"),
+        ("price_tier", "secondary", "price"),
+        ("brand", "tertiary", "brand"),
+    ]
     answer: dict = {"attributes": [], "keyword_templates": []}
     for n, (slug, level, kind) in enumerate(attributes):
         values = [f"{WORDS[n * 12 + i].title()} {slug.split('_')[0].title()}" for i in range(12)]
-        answer["attributes"].append({"slug": slug, "name": slug.replace("_", " ").title(), "level": level,
-                                     "kind": kind, "values": values})
-    patterns = {"service": ["{} cost", "best {}", "{} near me", "how long does {} take", "{} reviews",
-                            "{} pros and cons", "is {} worth it", "{} prices", "{} aftercare", "book {}",
-                            "{} recovery", "what is {}"],
-                "concern": ["what causes {}", "{} remedies", "how to treat {}", "{} symptoms", "{} relief",
-                            "is {} serious", "{} prevention", "{} treatment options", "{} in adults", "{} help"],
-                "patient_group": ["dentist for {}", "dental care for {}", "checkups for {}", "tips for {}"],
-                "price_tier": ["{} dentist", "{} dental plans"]}
+        answer["attributes"].append(
+            {"slug": slug, "name": slug.replace("_", " ").title(), "level": level, "kind": kind, "values": values}
+        )
+    patterns = {
+        "service": [
+            "{} cost",
+            "best {}",
+            "{} near me",
+            "how long does {} take",
+            "{} reviews",
+            "{} pros and cons",
+            "is {} worth it",
+            "{} prices",
+            "{} aftercare",
+            "book {}",
+            "{} recovery",
+            "what is {}",
+        ],
+        "concern": [
+            "what causes {}",
+            "{} remedies",
+            "how to treat {}",
+            "{} symptoms",
+            "{} relief",
+            "is {} serious",
+            "{} prevention",
+            "{} treatment options",
+            "{} in adults",
+            "{} help",
+        ],
+        "patient_group": ["dentist for {}", "dental care for {}", "checkups for {}", "tips for {}"],
+        "price_tier": ["{} dentist", "{} dental plans"],
+    }
     intents = ["commercial", "informational", "transactional", "navigational"]
     for slug, forms in patterns.items():
         for i, form in enumerate(forms):

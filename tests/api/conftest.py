@@ -16,8 +16,13 @@ from igny8.runtime import Runtime
 
 @pytest.fixture(scope="module")
 def api_runtime(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Runtime:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("api"), embedder="fake", default_model="igny8-fake/lorem",
-                        admin_token="test-admin-token", environment="test")
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("api"),
+        embedder="fake",
+        default_model="igny8-fake/lorem",
+        admin_token="test-admin-token",
+        environment="test",
+    )
     return Runtime(settings, database, ModelGateway(settings, database), FakeEmbedder(), load_catalog())
 
 
@@ -32,9 +37,17 @@ def new_tenant(runtime: Runtime, client: TestClient, name: str) -> dict:
     with runtime.database.connection() as conn:
         account = create_account(conn, name=name)
         account_key = issue_key(conn, account_id=account, site_id=None)
-    created = client.post("/api/v1/sites", headers={"X-IGNY8-API-KEY": account_key}, json={
-        "name": f"{name} site", "url": "https://example.com", "industry": "healthcare-medical",
-        "sectors": ["dental-clinics"], "site_type": "local_service"})
+    created = client.post(
+        "/api/v1/sites",
+        headers={"X-IGNY8-API-KEY": account_key},
+        json={
+            "name": f"{name} site",
+            "url": "https://example.com",
+            "industry": "healthcare-medical",
+            "sectors": ["dental-clinics"],
+            "site_type": "local_service",
+        },
+    )
     assert created.status_code == 201, created.text
     data = created.json()["data"]
     return {"account": account, "account_key": account_key, "site": data["id"], "site_key": data["api_key"]}

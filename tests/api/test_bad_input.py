@@ -15,8 +15,10 @@ def tenant(api_runtime: Runtime, client: TestClient) -> dict:
 
 def _counts(runtime: Runtime) -> tuple:
     with runtime.database.connection() as conn:
-        return tuple(conn.execute(f"SELECT count(*) AS n FROM {table}").fetchone()["n"]
-                     for table in ("accounts", "sites", "site_pages", "sync_events", "chat_sessions", "api_keys"))
+        return tuple(
+            conn.execute(f"SELECT count(*) AS n FROM {table}").fetchone()["n"]
+            for table in ("accounts", "sites", "site_pages", "sync_events", "chat_sessions", "api_keys")
+        )
 
 
 def _assert_error(response, status: int, text: str) -> dict:  # type: ignore[no-untyped-def]
@@ -29,15 +31,16 @@ def _assert_error(response, status: int, text: str) -> dict:  # type: ignore[no-
 
 def test_malformed_json(client: TestClient, api_runtime: Runtime, tenant: dict) -> None:
     before = _counts(api_runtime)
-    response = client.post("/api/v1/plugin/content", headers={"X-IGNY8-API-KEY": tenant["site_key"],
-                                                              "Content-Type": "application/json"},
-                           content=b'{"pages": [{"wp_type": "post",')
+    response = client.post(
+        "/api/v1/plugin/content",
+        headers={"X-IGNY8-API-KEY": tenant["site_key"], "Content-Type": "application/json"},
+        content=b'{"pages": [{"wp_type": "post",',
+    )
     _assert_error(response, 400, "malformed JSON")
     assert _counts(api_runtime) == before
 
 
-def test_oversized_body_with_and_without_content_length(client: TestClient, api_runtime: Runtime,
-                                                        tenant: dict) -> None:
+def test_oversized_body_with_and_without_content_length(client: TestClient, api_runtime: Runtime, tenant: dict) -> None:
     before = _counts(api_runtime)
     big = b'{"pages": [' + b",".join([b'{"wp_type": "post", "wp_id": 1, "title": "x"}'] * 3000) + b"]}"
     headers = {"X-IGNY8-API-KEY": tenant["site_key"], "Content-Type": "application/json"}
@@ -51,16 +54,27 @@ def test_oversized_body_with_and_without_content_length(client: TestClient, api_
     assert _counts(api_runtime) == before
 
 
-def test_unknown_fields_and_wrong_types_name_the_field(client: TestClient, api_runtime: Runtime,
-                                                      tenant: dict) -> None:
+def test_unknown_fields_and_wrong_types_name_the_field(client: TestClient, api_runtime: Runtime, tenant: dict) -> None:
     before = _counts(api_runtime)
-    body = _assert_error(client.post("/api/v1/plugin/content", headers={"X-IGNY8-API-KEY": tenant["site_key"]},
-                                     json={"pages": [{"wp_type": "post", "wp_id": 1, "title": "t", "colour": 1}]}),
-                         422, "does not validate")
+    body = _assert_error(
+        client.post(
+            "/api/v1/plugin/content",
+            headers={"X-IGNY8-API-KEY": tenant["site_key"]},
+            json={"pages": [{"wp_type": "post", "wp_id": 1, "title": "t", "colour": 1}]},
+        ),
+        422,
+        "does not validate",
+    )
     assert body["errors"] == {"pages.0.colour": ["unknown field"]}
-    body = _assert_error(client.post("/api/v1/plugin/status", headers={"X-IGNY8-API-KEY": tenant["site_key"]},
-                                     json={"plugin_version": "2", "published": -1, "pending": "many"}),
-                         422, "does not validate")
+    body = _assert_error(
+        client.post(
+            "/api/v1/plugin/status",
+            headers={"X-IGNY8-API-KEY": tenant["site_key"]},
+            json={"plugin_version": "2", "published": -1, "pending": "many"},
+        ),
+        422,
+        "does not validate",
+    )
     assert set(body["errors"]) == {"published", "pending"}
     assert _counts(api_runtime) == before
 
@@ -69,30 +83,52 @@ def test_missing_and_wrong_keys_and_wrong_key_kind(client: TestClient, api_runti
     before = _counts(api_runtime)
     _assert_error(client.get("/api/v1/sites"), 401, "missing API key")
     _assert_error(client.get("/api/v1/sites", headers={"X-IGNY8-API-KEY": "nope"}), 401, "not valid")
-    _assert_error(client.post("/api/v1/sites", headers={"X-IGNY8-API-KEY": tenant["site_key"]},
-                              json={"name": "x", "industry": "healthcare-medical", "sectors": ["dental-clinics"]}),
-                  403, "needs an account key")
-    _assert_error(client.get("/api/v1/plugin/health", headers={"X-IGNY8-API-KEY": tenant["account_key"]}),
-                  403, "use the site's key")
+    _assert_error(
+        client.post(
+            "/api/v1/sites",
+            headers={"X-IGNY8-API-KEY": tenant["site_key"]},
+            json={"name": "x", "industry": "healthcare-medical", "sectors": ["dental-clinics"]},
+        ),
+        403,
+        "needs an account key",
+    )
+    _assert_error(
+        client.get("/api/v1/plugin/health", headers={"X-IGNY8-API-KEY": tenant["account_key"]}),
+        403,
+        "use the site's key",
+    )
     _assert_error(client.post("/api/v1/accounts", json={"name": "x"}), 401, "X-IGNY8-ADMIN-TOKEN")
     assert _counts(api_runtime) == before
 
 
 def test_catalog_mistakes_are_explained(client: TestClient, api_runtime: Runtime, tenant: dict) -> None:
     before = _counts(api_runtime)
-    body = _assert_error(client.post("/api/v1/sites", headers={"X-IGNY8-API-KEY": tenant["account_key"]},
-                                     json={"name": "x", "industry": "helthcare", "sectors": ["dental-clinics"]}),
-                         422, "Did you mean: healthcare-medical")
+    body = _assert_error(
+        client.post(
+            "/api/v1/sites",
+            headers={"X-IGNY8-API-KEY": tenant["account_key"]},
+            json={"name": "x", "industry": "helthcare", "sectors": ["dental-clinics"]},
+        ),
+        422,
+        "Did you mean: healthcare-medical",
+    )
     assert body["success"] is False
-    _assert_error(client.post("/api/v1/sites", headers={"X-IGNY8-API-KEY": tenant["account_key"]},
-                              json={"name": "x", "url": "ftp://nope", "industry": "healthcare-medical",
-                                    "sectors": ["dental-clinics"]}), 422, "must be an http(s) address")
+    _assert_error(
+        client.post(
+            "/api/v1/sites",
+            headers={"X-IGNY8-API-KEY": tenant["account_key"]},
+            json={"name": "x", "url": "ftp://nope", "industry": "healthcare-medical", "sectors": ["dental-clinics"]},
+        ),
+        422,
+        "must be an http(s) address",
+    )
     assert _counts(api_runtime) == before
 
 
 def test_account_creation_with_the_admin_token(client: TestClient) -> None:
-    created = client.post("/api/v1/accounts", headers={"X-IGNY8-ADMIN-TOKEN": "test-admin-token"},
-                          json={"name": "New Agency"})
+    created = client.post(
+        "/api/v1/accounts", headers={"X-IGNY8-ADMIN-TOKEN": "test-admin-token"}, json={"name": "New Agency"}
+    )
     assert created.status_code == 201
     key = created.json()["data"]["api_key"]
     assert client.get("/api/v1/account", headers={"X-IGNY8-API-KEY": key}).json()["data"]["name"] == "New Agency"

@@ -12,8 +12,13 @@ from tests.api.conftest import LiveServer, new_tenant
 
 def read_events(base: str, key: str, session: str, after: int) -> list[tuple[int, str, dict]]:
     events = []
-    with httpx.stream("GET", f"{base}/api/v1/chat/sessions/{session}/events", params={"after": after, "timeout": 60},
-                      headers={"X-IGNY8-API-KEY": key}, timeout=90) as response:
+    with httpx.stream(
+        "GET",
+        f"{base}/api/v1/chat/sessions/{session}/events",
+        params={"after": after, "timeout": 60},
+        headers={"X-IGNY8-API-KEY": key},
+        timeout=90,
+    ) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         block: dict[str, str] = {}
@@ -39,10 +44,17 @@ def tenant(api_runtime: Runtime, live_server: LiveServer) -> dict:
 def test_chat_session_end_to_end_with_restart(api_runtime: Runtime, live_server: LiveServer, tenant: dict) -> None:
     key = tenant["account_key"]
     headers = {"X-IGNY8-API-KEY": key}
-    started = httpx.post(f"{live_server.url}/api/v1/chat/sessions", headers=headers, json={
-        "industry": "healthcare-medical", "sectors": ["dental-clinics"], "site_type": "local_service",
-        "site_id": tenant["site"], "business": {"services": ["Invisalign", "Dental Implants", "Veneers",
-                                                             "Teeth Whitening"]}})
+    started = httpx.post(
+        f"{live_server.url}/api/v1/chat/sessions",
+        headers=headers,
+        json={
+            "industry": "healthcare-medical",
+            "sectors": ["dental-clinics"],
+            "site_type": "local_service",
+            "site_id": tenant["site"],
+            "business": {"services": ["Invisalign", "Dental Implants", "Veneers", "Teeth Whitening"]},
+        },
+    )
     assert started.status_code == 202, started.text
     session = started.json()["data"]["id"]
 
@@ -54,12 +66,18 @@ def test_chat_session_end_to_end_with_restart(api_runtime: Runtime, live_server:
     treatments = next(a for a in review["attributes"] if a["slug"] == "treatment")["values"]
     assert treatments == ["Invisalign", "Dental Implants", "Veneers", "Teeth Whitening"]
 
-    bad = httpx.post(f"{live_server.url}/api/v1/chat/sessions/{session}/messages", headers=headers,
-                     json={"text": "please make it nicer"})
+    bad = httpx.post(
+        f"{live_server.url}/api/v1/chat/sessions/{session}/messages",
+        headers=headers,
+        json={"text": "please make it nicer"},
+    )
     assert bad.status_code == 422 and "cannot read" in bad.json()["error"]
 
-    sent = httpx.post(f"{live_server.url}/api/v1/chat/sessions/{session}/messages", headers=headers,
-                      json={"text": "rename value treatment Veneers = Porcelain Veneers"})
+    sent = httpx.post(
+        f"{live_server.url}/api/v1/chat/sessions/{session}/messages",
+        headers=headers,
+        json={"text": "rename value treatment Veneers = Porcelain Veneers"},
+    )
     assert sent.status_code == 202
     last = events[-2][0]
     events = read_events(live_server.url, key, session, last)
@@ -67,8 +85,12 @@ def test_chat_session_end_to_end_with_restart(api_runtime: Runtime, live_server:
     assert "Porcelain Veneers" in next(a for a in review["attributes"] if a["slug"] == "treatment")["values"]
     last = max(i for i, _, _ in events if i)
 
-    assert httpx.post(f"{live_server.url}/api/v1/chat/sessions/{session}/messages", headers=headers,
-                      json={"text": "looks good"}).status_code == 202
+    assert (
+        httpx.post(
+            f"{live_server.url}/api/v1/chat/sessions/{session}/messages", headers=headers, json={"text": "looks good"}
+        ).status_code
+        == 202
+    )
     events = read_events(live_server.url, key, session, last)
     review = [payload for _, kind, payload in events if kind == "review"][-1]
     assert review["stage"] == "clusters" and review["clusters"]
@@ -77,12 +99,14 @@ def test_chat_session_end_to_end_with_restart(api_runtime: Runtime, live_server:
     with LiveServer(api_runtime) as restarted:
         state = httpx.get(f"{restarted.url}/api/v1/chat/sessions/{session}", headers=headers).json()["data"]
         assert state["status"] == "awaiting_review" and state["review"]["stage"] == "clusters"
-        answer = httpx.post(f"{restarted.url}/api/v1/chat/sessions/{session}/review", headers=headers,
-                            json={"approve": True})
+        answer = httpx.post(
+            f"{restarted.url}/api/v1/chat/sessions/{session}/review", headers=headers, json={"approve": True}
+        )
         assert answer.status_code == 202
         events = read_events(restarted.url, key, session, max(i for i, _, _ in events if i))
         done = [payload for _, kind, payload in events if kind == "done"]
         assert done and done[0]["site_id"] == tenant["site"] and done[0]["version"] >= 1
-        again = httpx.post(f"{restarted.url}/api/v1/chat/sessions/{session}/review", headers=headers,
-                           json={"approve": True})
+        again = httpx.post(
+            f"{restarted.url}/api/v1/chat/sessions/{session}/review", headers=headers, json={"approve": True}
+        )
         assert again.status_code == 409

@@ -19,8 +19,12 @@ SAMPLE_BODIES = {
     "/api/v1/plugin/content": {"pages": [{"wp_type": "post", "wp_id": 1, "title": "t"}]},
     "/api/v1/plugin/sync-events": {"events": [{"content_id": "{content_id}", "status": "published", "wp_id": 5}]},
     "/api/v1/plugin/status": {"plugin_version": "2.0", "published": 1, "pending": 0},
-    "/api/v1/chat/sessions": {"industry": "healthcare-medical", "sectors": ["dental-clinics"],
-                              "site_type": "local_service", "site_id": "{site_id}"},
+    "/api/v1/chat/sessions": {
+        "industry": "healthcare-medical",
+        "sectors": ["dental-clinics"],
+        "site_type": "local_service",
+        "site_id": "{site_id}",
+    },
     "/api/v1/chat/sessions/{session_id}/messages": {"text": "approve"},
     "/api/v1/chat/sessions/{session_id}/review": {"approve": True},
 }
@@ -30,9 +34,16 @@ SAMPLE_BODIES = {
 def tenants(api_runtime: Runtime, client: TestClient) -> tuple[dict, dict]:
     a = new_tenant(api_runtime, client, "tenant-a")
     b = new_tenant(api_runtime, client, "tenant-b")
-    session = client.post("/api/v1/chat/sessions", headers={"X-IGNY8-API-KEY": b["account_key"]}, json={
-        "industry": "healthcare-medical", "sectors": ["dental-clinics"], "site_type": "local_service",
-        "site_id": b["site"]})
+    session = client.post(
+        "/api/v1/chat/sessions",
+        headers={"X-IGNY8-API-KEY": b["account_key"]},
+        json={
+            "industry": "healthcare-medical",
+            "sectors": ["dental-clinics"],
+            "site_type": "local_service",
+            "site_id": b["site"],
+        },
+    )
     assert session.status_code == 202, session.text
     b["session"] = session.json()["data"]["id"]
     for _ in range(300):
@@ -40,19 +51,27 @@ def tenants(api_runtime: Runtime, client: TestClient) -> tuple[dict, dict]:
         if state.json()["data"]["status"] != "running":
             break
         time.sleep(0.1)
-    client.post(f"/api/v1/chat/sessions/{b['session']}/messages", headers={"X-IGNY8-API-KEY": b["account_key"]},
-                json={"text": "approve"})
+    client.post(
+        f"/api/v1/chat/sessions/{b['session']}/messages",
+        headers={"X-IGNY8-API-KEY": b["account_key"]},
+        json={"text": "approve"},
+    )
     for _ in range(300):
-        data = client.get(f"/api/v1/chat/sessions/{b['session']}",
-                          headers={"X-IGNY8-API-KEY": b["account_key"]}).json()["data"]
+        data = client.get(
+            f"/api/v1/chat/sessions/{b['session']}", headers={"X-IGNY8-API-KEY": b["account_key"]}
+        ).json()["data"]
         if data["status"] == "awaiting_review" and data["review"]["stage"] == "clusters":
             break
         time.sleep(0.1)
-    client.post(f"/api/v1/chat/sessions/{b['session']}/review", headers={"X-IGNY8-API-KEY": b["account_key"]},
-                json={"approve": True})
+    client.post(
+        f"/api/v1/chat/sessions/{b['session']}/review",
+        headers={"X-IGNY8-API-KEY": b["account_key"]},
+        json={"approve": True},
+    )
     for _ in range(300):
-        data = client.get(f"/api/v1/chat/sessions/{b['session']}",
-                          headers={"X-IGNY8-API-KEY": b["account_key"]}).json()["data"]
+        data = client.get(
+            f"/api/v1/chat/sessions/{b['session']}", headers={"X-IGNY8-API-KEY": b["account_key"]}
+        ).json()["data"]
         if data["status"] == "completed":
             break
         time.sleep(0.1)
@@ -61,14 +80,18 @@ def tenants(api_runtime: Runtime, client: TestClient) -> tuple[dict, dict]:
         activate_blueprint(conn, account_id=b["account"], site_id=b["site"], version=data["result"]["version"])
     run_pipeline(api_runtime, account_id=b["account"], site_id=b["site"], limit=3)
     with api_runtime.database.connection() as conn:
-        b["content"] = conn.execute("SELECT id FROM content WHERE site_id = %s ORDER BY id LIMIT 1",
-                                    (b["site"],)).fetchone()["id"]
+        b["content"] = conn.execute(
+            "SELECT id FROM content WHERE site_id = %s ORDER BY id LIMIT 1", (b["site"],)
+        ).fetchone()["id"]
     return a, b
 
 
 def _fill(template: str, b: dict) -> str:
-    return (template.replace("{site_id}", str(b["site"])).replace("{session_id}", b["session"])
-            .replace("{content_id}", str(b["content"])))
+    return (
+        template.replace("{site_id}", str(b["site"]))
+        .replace("{session_id}", b["session"])
+        .replace("{content_id}", str(b["content"]))
+    )
 
 
 def _body(path: str, b: dict) -> dict | None:
@@ -85,34 +108,40 @@ def _body(path: str, b: dict) -> dict | None:
 
 def _snapshot(runtime: Runtime, b: dict) -> tuple:
     with runtime.database.connection() as conn:
-        return (conn.execute("SELECT name, url FROM sites WHERE id = %s", (b["site"],)).fetchone(),
-                conn.execute("SELECT array_agg(sector ORDER BY position) FROM site_sectors WHERE site_id = %s",
-                             (b["site"],)).fetchone(),
-                conn.execute("SELECT array_agg(status ORDER BY id) FROM content WHERE site_id = %s",
-                             (b["site"],)).fetchone(),
-                conn.execute("SELECT count(*) FROM sync_events WHERE site_id = %s", (b["site"],)).fetchone(),
-                conn.execute("SELECT count(*) FROM api_keys WHERE site_id = %s AND revoked_at IS NULL",
-                             (b["site"],)).fetchone(),
-                conn.execute("SELECT status FROM chat_sessions WHERE id = %s", (b["session"],)).fetchone(),
-                conn.execute("SELECT count(*) FROM chat_events WHERE session_id = %s", (b["session"],)).fetchone())
+        return (
+            conn.execute("SELECT name, url FROM sites WHERE id = %s", (b["site"],)).fetchone(),
+            conn.execute(
+                "SELECT array_agg(sector ORDER BY position) FROM site_sectors WHERE site_id = %s", (b["site"],)
+            ).fetchone(),
+            conn.execute(
+                "SELECT array_agg(status ORDER BY id) FROM content WHERE site_id = %s", (b["site"],)
+            ).fetchone(),
+            conn.execute("SELECT count(*) FROM sync_events WHERE site_id = %s", (b["site"],)).fetchone(),
+            conn.execute(
+                "SELECT count(*) FROM api_keys WHERE site_id = %s AND revoked_at IS NULL", (b["site"],)
+            ).fetchone(),
+            conn.execute("SELECT status FROM chat_sessions WHERE id = %s", (b["session"],)).fetchone(),
+            conn.execute("SELECT count(*) FROM chat_events WHERE session_id = %s", (b["session"],)).fetchone(),
+        )
 
 
-def test_site_a_keys_get_nothing_of_site_b(client: TestClient, api_runtime: Runtime,
-                                          tenants: tuple[dict, dict]) -> None:
+def test_site_a_keys_get_nothing_of_site_b(
+    client: TestClient, api_runtime: Runtime, tenants: tuple[dict, dict]
+) -> None:
     a, b = tenants
     before = _snapshot(api_runtime, b)
     secrets_of_b = [b["site_key"], b["account_key"], "tenant-b site"]  # ids sent in the request may be echoed
     with api_runtime.database.connection() as conn:
-        secrets_of_b += [r["title"] for r in conn.execute("SELECT title FROM content WHERE site_id = %s",
-                                                           (b["site"],)).fetchall()]
+        secrets_of_b += [
+            r["title"] for r in conn.execute("SELECT title FROM content WHERE site_id = %s", (b["site"],)).fetchall()
+        ]
     schema = client.get("/openapi.json").json()
     tried = 0
     for path, operations in schema["paths"].items():
         for method in operations:
             url = _fill(path, b)
             for key in (a["site_key"], a["account_key"]):
-                response = client.request(method.upper(), url, headers={"X-IGNY8-API-KEY": key},
-                                          json=_body(path, b))
+                response = client.request(method.upper(), url, headers={"X-IGNY8-API-KEY": key}, json=_body(path, b))
                 tried += 1
                 text = response.text
                 for secret in secrets_of_b:
@@ -124,8 +153,9 @@ def test_site_a_keys_get_nothing_of_site_b(client: TestClient, api_runtime: Runt
     assert _snapshot(api_runtime, b) == before, "site B's data changed"
 
 
-def test_keys_are_stored_hashed_and_wrong_keys_are_refused(client: TestClient, api_runtime: Runtime,
-                                                           tenants: tuple[dict, dict]) -> None:
+def test_keys_are_stored_hashed_and_wrong_keys_are_refused(
+    client: TestClient, api_runtime: Runtime, tenants: tuple[dict, dict]
+) -> None:
     a, _ = tenants
     with api_runtime.database.connection() as conn:
         stored = [r["key_hash"] for r in conn.execute("SELECT key_hash FROM api_keys").fetchall()]

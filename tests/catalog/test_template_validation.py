@@ -43,7 +43,9 @@ def test_values_must_carry_a_page(values: list[str], expected: str) -> None:
 def test_value_in_two_attributes() -> None:
     template = small_template()
     attrs = [*template.attributes[:4], attribute("insurer", "tertiary", "brand", ["Cigna", "Aetna", "Humana", "Kids"])]
-    assert any("'kids' is in both group and insurer" in p for p in problems(template.model_copy(update={"attributes": attrs})))
+    assert any(
+        "'kids' is in both group and insurer" in p for p in problems(template.model_copy(update={"attributes": attrs}))
+    )
 
 
 def test_keyword_template_rules() -> None:
@@ -67,11 +69,14 @@ def test_primary_and_secondary_attributes_need_keyword_templates() -> None:
     template = small_template()
     kept = [k for k in template.keyword_templates if "{price}" not in k.pattern]
     assert "secondary attribute 'price' is in no keyword template" in problems(
-        template.model_copy(update={"keyword_templates": kept}))
+        template.model_copy(update={"keyword_templates": kept})
+    )
 
 
 def test_no_primary_category() -> None:
     template = small_template()
     attrs = [template.attributes[0].model_copy(update={"kind": "feature"}), *template.attributes[1:]]
-    assert any("no primary attribute of kind 'category'" in p
-               for p in problems(template.model_copy(update={"attributes": attrs})))
+    assert any(
+        "no primary attribute of kind 'category'" in p
+        for p in problems(template.model_copy(update={"attributes": attrs}))
+    )

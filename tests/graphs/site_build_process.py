@@ -24,16 +24,29 @@ if __name__ == "__main__":
     with open_checkpointer(url) as saver:
         graph = build_graph(saver)
         if action == "start":
-            request = BuildRequest(account_id=int(sys.argv[4]), site_id=None, site_name="Smile Co",
-                                   industry="healthcare-medical", sectors=["dental-clinics"],
-                                   site_type="local_service", business={}, auto_approve=False)
+            request = BuildRequest(
+                account_id=int(sys.argv[4]),
+                site_id=None,
+                site_name="Smile Co",
+                industry="healthcare-medical",
+                sectors=["dental-clinics"],
+                site_type="local_service",
+                business={},
+                auto_approve=False,
+            )
             graph.invoke(initial_state(request), config, context=context)
         else:
             graph.invoke(Command(resume=json.loads(sys.argv[4])), config, context=context)
         state = graph.get_state(config)
-        print(json.dumps({"next": list(state.next),
-                          "interrupt": state.interrupts[0].value["stage"] if state.interrupts else None,
-                          "errors": state.interrupts[0].value.get("errors") if state.interrupts else None,
-                          "blueprint_id": state.values.get("blueprint_id"),
-                          "attributes": {a["slug"]: a["values"] for a in state.values.get("attributes", [])},
-                          "clusters": [c["slug"] for c in state.values.get("clusters", [])]}))
+        print(
+            json.dumps(
+                {
+                    "next": list(state.next),
+                    "interrupt": state.interrupts[0].value["stage"] if state.interrupts else None,
+                    "errors": state.interrupts[0].value.get("errors") if state.interrupts else None,
+                    "blueprint_id": state.values.get("blueprint_id"),
+                    "attributes": {a["slug"]: a["values"] for a in state.values.get("attributes", [])},
+                    "clusters": [c["slug"] for c in state.values.get("clusters", [])],
+                }
+            )
+        )

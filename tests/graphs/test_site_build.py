@@ -31,10 +31,19 @@ def _context(database: Database) -> SiteBuildContext:
     return SiteBuildContext(load_catalog(), database, ModelGateway(settings, database), FakeEmbedder())
 
 
-def _build(database: Database, account: int, sectors: list[str], site_type: str = "local_service",
-           business: dict | None = None) -> dict:
-    request = BuildRequest(account_id=account, site_id=None, site_name="Test", industry="healthcare-medical",
-                           sectors=sectors, site_type=site_type, business=business or {}, auto_approve=True)
+def _build(
+    database: Database, account: int, sectors: list[str], site_type: str = "local_service", business: dict | None = None
+) -> dict:
+    request = BuildRequest(
+        account_id=account,
+        site_id=None,
+        site_name="Test",
+        industry="healthcare-medical",
+        sectors=sectors,
+        site_type=site_type,
+        business=business or {},
+        auto_approve=True,
+    )
     graph = build_graph(InMemorySaver())
     return graph.invoke(initial_state(request), {"configurable": {"thread_id": "t"}}, context=_context(database))
 
@@ -43,8 +52,11 @@ def test_blueprint_meets_every_constraint(database: Database, account: int) -> N
     values = _build(database, account, ["dental-clinics"])
     with database.connection() as conn:
         blueprint = get_blueprint(conn, account_id=account, site_id=values["site_id"], version=1)
-        stored_keywords = conn.execute("SELECT count(*) AS n, count(embedding) AS e, count(DISTINCT cluster_id) AS c"
-                                       " FROM keywords WHERE blueprint_id = %s", (blueprint.id,)).fetchone()
+        stored_keywords = conn.execute(
+            "SELECT count(*) AS n, count(embedding) AS e, count(DISTINCT cluster_id) AS c"
+            " FROM keywords WHERE blueprint_id = %s",
+            (blueprint.id,),
+        ).fetchone()
     assert blueprint.status == "draft" and blueprint.version == 1
     assert blueprint.keyword_count >= 300
     assert stored_keywords["n"] == blueprint.keyword_count == stored_keywords["e"]
@@ -52,8 +64,19 @@ def test_blueprint_meets_every_constraint(database: Database, account: int) -> N
     assert len(blueprint.clusters) <= 50
     assert all(5 <= len(c.keywords) <= 20 for c in blueprint.clusters)
     document = json.loads(blueprint.model_dump_json())
-    for key in ("id", "version", "status", "site_type", "industry", "sectors", "attributes", "clusters", "taxonomy",
-                "pages", "health"):
+    for key in (
+        "id",
+        "version",
+        "status",
+        "site_type",
+        "industry",
+        "sectors",
+        "attributes",
+        "clusters",
+        "taxonomy",
+        "pages",
+        "health",
+    ):
         assert key in document
     assert {"name", "type", "attribute_values", "hub", "keywords"} <= set(document["clusters"][0])
     assert {"title", "structure"} <= set(document["clusters"][0]["hub"])
@@ -81,10 +104,19 @@ def test_multi_sector_merge(database: Database, account: int) -> None:
 def test_versions_activation_and_immutability(database: Database, account: int) -> None:
     values = _build(database, account, ["dental-clinics"])
     site = values["site_id"]
-    request = BuildRequest(account_id=account, site_id=site, site_name="Test", industry="healthcare-medical",
-                           sectors=["dental-clinics"], site_type="local_service", business={}, auto_approve=True)
-    build_graph(InMemorySaver()).invoke(initial_state(request), {"configurable": {"thread_id": "v2"}},
-                                        context=_context(database))
+    request = BuildRequest(
+        account_id=account,
+        site_id=site,
+        site_name="Test",
+        industry="healthcare-medical",
+        sectors=["dental-clinics"],
+        site_type="local_service",
+        business={},
+        auto_approve=True,
+    )
+    build_graph(InMemorySaver()).invoke(
+        initial_state(request), {"configurable": {"thread_id": "v2"}}, context=_context(database)
+    )
     with database.connection() as conn:
         activate_blueprint(conn, account_id=account, site_id=site, version=1)
         activate_blueprint(conn, account_id=account, site_id=site, version=2)
@@ -120,16 +152,41 @@ def test_review_pauses_edits_and_resume_after_restart(database: Database, accoun
     assert "Dentures" in first["attributes"]["treatment"]
 
     # A new process each time: the build lives only in its PostgreSQL checkpoint.
-    bad = _step("resume", url, thread, json.dumps({"attribute_edits": [
-        {"op": "remove_value", "attribute": "treatment", "value": "Dentures"},
-        {"op": "remove_value", "attribute": "treatment", "value": "No Such Treatment"}]}))
+    bad = _step(
+        "resume",
+        url,
+        thread,
+        json.dumps(
+            {
+                "attribute_edits": [
+                    {"op": "remove_value", "attribute": "treatment", "value": "Dentures"},
+                    {"op": "remove_value", "attribute": "treatment", "value": "No Such Treatment"},
+                ]
+            }
+        ),
+    )
     assert bad["interrupt"] == "attributes" and "has no value 'No Such Treatment'" in bad["errors"][0]
     assert "Dentures" in bad["attributes"]["treatment"], "a failed batch changes nothing"
 
-    edited = _step("resume", url, thread, json.dumps({"attribute_edits": [
-        {"op": "remove_value", "attribute": "treatment", "value": "Dentures"},
-        {"op": "rename_value", "attribute": "treatment", "value": "Invisalign", "new_name": "Clear Aligners"},
-        {"op": "rename_attribute", "attribute": "patient_group", "new_name": "Patients"}]}))
+    edited = _step(
+        "resume",
+        url,
+        thread,
+        json.dumps(
+            {
+                "attribute_edits": [
+                    {"op": "remove_value", "attribute": "treatment", "value": "Dentures"},
+                    {
+                        "op": "rename_value",
+                        "attribute": "treatment",
+                        "value": "Invisalign",
+                        "new_name": "Clear Aligners",
+                    },
+                    {"op": "rename_attribute", "attribute": "patient_group", "new_name": "Patients"},
+                ]
+            }
+        ),
+    )
     assert edited["interrupt"] == "attributes"
     assert "Dentures" not in edited["attributes"]["treatment"] and "Clear Aligners" in edited["attributes"]["treatment"]
 

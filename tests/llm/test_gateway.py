@@ -28,8 +28,9 @@ def account(database: Database) -> int:
 def test_structured_answer_validates(settings: Settings, database: Database, account: int) -> None:
     gateway = ModelGateway(settings, database)
     with fake.override(fake.ScriptedModel(replies=[{"title": "Dental implants explained", "tags": ["implants"]}])) as m:
-        result = gateway.structured("writer", ASK, Headline, operation="content_generation",
-                                    meter=Meter(account_id=account))
+        result = gateway.structured(
+            "writer", ASK, Headline, operation="content_generation", meter=Meter(account_id=account)
+        )
     assert result == Headline(title="Dental implants explained", tags=["implants"])
     sent = m.calls[0]["params"]["response_format"]
     assert sent["type"] == "json_schema" and sent["json_schema"]["schema"]["required"] == ["title", "tags"]
@@ -37,10 +38,11 @@ def test_structured_answer_validates(settings: Settings, database: Database, acc
 
 def test_malformed_answer_is_repaired_with_the_errors(settings: Settings, database: Database, account: int) -> None:
     gateway = ModelGateway(settings, database)
-    replies = ['{"title": "x"}', "```json\n{\"title\": \"Implants, plainly\", \"tags\": [\"cost\"]}\n```"]
+    replies = ['{"title": "x"}', '```json\n{"title": "Implants, plainly", "tags": ["cost"]}\n```']
     with fake.override(fake.ScriptedModel(replies=list(replies))) as m:
-        result = gateway.structured("writer", ASK, Headline, operation="content_generation",
-                                    meter=Meter(account_id=account))
+        result = gateway.structured(
+            "writer", ASK, Headline, operation="content_generation", meter=Meter(account_id=account)
+        )
     assert result.title == "Implants, plainly"
     repair_request = m.calls[1]["messages"][-1]["content"]
     assert "title" in repair_request and "tags" in repair_request  # the validation errors are sent back
@@ -52,8 +54,7 @@ def test_answer_still_invalid_after_repair_is_rejected_and_nothing_charged(
     gateway = ModelGateway(settings, database)
     with fake.override(fake.ScriptedModel(replies=["no json here", '{"title": 5}'])):
         with pytest.raises(ModelOutputError, match="does not match Headline even after a repair attempt"):
-            gateway.structured("writer", ASK, Headline, operation="content_generation",
-                               meter=Meter(account_id=account))
+            gateway.structured("writer", ASK, Headline, operation="content_generation", meter=Meter(account_id=account))
     with database.connection() as conn:
         assert credits_spent(conn, account_id=account) == 0
 
@@ -87,11 +88,13 @@ def test_real_model_requests_are_forbidden_in_tests(settings: Settings) -> None:
 @pytest.mark.local_model
 def test_local_model_answers_a_structured_request(settings: Settings, database: Database, account: int) -> None:
     gateway = ModelGateway(settings, database)
-    result = gateway.structured("writer", ASK, Headline, operation="content_generation",
-                                meter=Meter(account_id=account), max_tokens=200)
+    result = gateway.structured(
+        "writer", ASK, Headline, operation="content_generation", meter=Meter(account_id=account), max_tokens=200
+    )
     assert isinstance(result, Headline)
     assert 5 <= len(result.title) <= 80
     with database.connection() as conn:
-        row = conn.execute("SELECT model, prompt_tokens, completion_tokens FROM credit_ledger"
-                           " WHERE account_id = %s", (account,)).fetchone()
+        row = conn.execute(
+            "SELECT model, prompt_tokens, completion_tokens FROM credit_ledger WHERE account_id = %s", (account,)
+        ).fetchone()
     assert row["model"] == "igny8-local/smollm2-135m" and row["completion_tokens"] > 0

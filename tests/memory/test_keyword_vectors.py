@@ -23,8 +23,15 @@ KEYWORDS = [
 
 def _site(conn) -> int:  # type: ignore[no-untyped-def]
     account = create_account(conn, name="acme")
-    return create_site(conn, account_id=account, name="smiles", url=None, site_type="local_service",
-                       industry="healthcare-medical", sectors=["dental-clinics"]).id
+    return create_site(
+        conn,
+        account_id=account,
+        name="smiles",
+        url=None,
+        site_type="local_service",
+        industry="healthcare-medical",
+        sectors=["dental-clinics"],
+    ).id
 
 
 def test_migrations_are_recorded_and_applied_once(database: Database) -> None:
@@ -39,8 +46,9 @@ def test_nearest_neighbours_with_fake_embedder(database: Database) -> None:
     with database.connection() as conn:
         site_id = _site(conn)
         rows = [KeywordRow(text=k, intent="commercial", source={}) for k in KEYWORDS]
-        assert insert_keywords(conn, site_id=site_id, blueprint_id=None, keywords=rows,
-                               embeddings=embedder.embed(KEYWORDS)) == len(KEYWORDS)
+        assert insert_keywords(
+            conn, site_id=site_id, blueprint_id=None, keywords=rows, embeddings=embedder.embed(KEYWORDS)
+        ) == len(KEYWORDS)
         query = embedder.embed(["grooming"])[0]
         found = [n.text for n in nearest_keywords(conn, site_id=site_id, vector=query, limit=2)]
     assert sorted(found) == ["cat grooming prices", "dog grooming near me"]
@@ -52,15 +60,23 @@ def test_nearest_neighbours_with_minilm_and_hnsw(database: Database) -> None:
     with database.connection() as conn:
         site_id = _site(conn)
         vectors = embedder.embed(KEYWORDS)
-        insert_keywords(conn, site_id=site_id, blueprint_id=None,
-                        keywords=[KeywordRow(text=k, intent="informational", source={}) for k in KEYWORDS],
-                        embeddings=vectors)
+        insert_keywords(
+            conn,
+            site_id=site_id,
+            blueprint_id=None,
+            keywords=[KeywordRow(text=k, intent="informational", source={}) for k in KEYWORDS],
+            embeddings=vectors,
+        )
         query = embedder.embed(["price of a tooth implant"])[0]
         found = [n.text for n in nearest_keywords(conn, site_id=site_id, vector=query, limit=3)]
         plan = conn.execute(
             "EXPLAIN SELECT id FROM keywords ORDER BY embedding <=> %s LIMIT 3", (np.asarray(query),)
         ).fetchall()
-    assert set(found) == {"dental implants cost", "how much do dental implants cost", "dental implant price for seniors"}
+    assert set(found) == {
+        "dental implants cost",
+        "how much do dental implants cost",
+        "dental implant price for seniors",
+    }
     # With so few rows the planner may scan; the HNSW index must exist for it to choose at scale.
     assert any("keywords" in str(row) for row in plan)
 
@@ -69,8 +85,12 @@ def test_neighbours_never_cross_sites(database: Database) -> None:
     embedder = FakeEmbedder()
     with database.connection() as conn:
         first, second = _site(conn), _site(conn)
-        insert_keywords(conn, site_id=first, blueprint_id=None,
-                        keywords=[KeywordRow(text="secret keyword", intent="commercial", source={})],
-                        embeddings=embedder.embed(["secret keyword"]))
+        insert_keywords(
+            conn,
+            site_id=first,
+            blueprint_id=None,
+            keywords=[KeywordRow(text="secret keyword", intent="commercial", source={})],
+            embeddings=embedder.embed(["secret keyword"]),
+        )
         found = nearest_keywords(conn, site_id=second, vector=embedder.embed(["secret keyword"])[0], limit=5)
     assert found == []

@@ -29,11 +29,20 @@ def active_site(runtime: Runtime) -> tuple[int, int]:
     """(account id, site id) of a dental site with an active blueprint."""
     with runtime.database.connection() as conn:
         account = create_account(conn, name="pipeline tenant")
-    request = BuildRequest(account_id=account, site_id=None, site_name="Bright Smile", industry="healthcare-medical",
-                           sectors=["dental-clinics"], site_type="local_service", business={}, auto_approve=True)
+    request = BuildRequest(
+        account_id=account,
+        site_id=None,
+        site_name="Bright Smile",
+        industry="healthcare-medical",
+        sectors=["dental-clinics"],
+        site_type="local_service",
+        business={},
+        auto_approve=True,
+    )
     context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
-    values = build_graph(InMemorySaver()).invoke(initial_state(request), {"configurable": {"thread_id": "p"}},
-                                                 context=context)
+    values = build_graph(InMemorySaver()).invoke(
+        initial_state(request), {"configurable": {"thread_id": "p"}}, context=context
+    )
     with runtime.database.connection() as conn:
         activate_blueprint(conn, account_id=account, site_id=values["site_id"], version=values["version"])
     return account, values["site_id"]

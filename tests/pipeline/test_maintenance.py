@@ -31,8 +31,10 @@ def test_due_schedule_runs_and_keeps_history(runtime: Runtime, active_site: tupl
     assert report["gaps"]["written"] == 5
     with runtime.database.connection() as conn:
         history = conn.execute("SELECT score FROM health_history WHERE site_id = %s", (site,)).fetchall()
-        schedule = conn.execute("SELECT next_run_at > now() + interval '167 hours' AS later FROM"
-                                " maintenance_schedules WHERE site_id = %s", (site,)).fetchone()
+        schedule = conn.execute(
+            "SELECT next_run_at > now() + interval '167 hours' AS later FROM maintenance_schedules WHERE site_id = %s",
+            (site,),
+        ).fetchone()
     assert len(history) == 1 and schedule["later"] is True
     assert work_once(runtime, lock_conn) == 0, "not due again for a week"
 
@@ -51,19 +53,23 @@ def test_one_run_per_site_at_a_time(runtime: Runtime, active_site: tuple[int, in
                 conn.execute("INSERT INTO maintenance_runs (site_id, status) VALUES (%s, 'running')", (site,))
 
 
-def test_a_run_left_running_by_a_dead_worker_is_resumed(runtime: Runtime, active_site: tuple[int, int],
-                                                        lock_conn) -> None:  # type: ignore[no-untyped-def]
+def test_a_run_left_running_by_a_dead_worker_is_resumed(
+    runtime: Runtime, active_site: tuple[int, int], lock_conn
+) -> None:  # type: ignore[no-untyped-def]
     _, site = active_site
     with runtime.database.connection() as conn:
         repo.set_schedule(conn, site_id=site, every_hours=24, tasks=["health"])
-        stale = conn.execute("INSERT INTO maintenance_runs (site_id, status) VALUES (%s, 'running') RETURNING id",
-                             (site,)).fetchone()["id"]
+        stale = conn.execute(
+            "INSERT INTO maintenance_runs (site_id, status) VALUES (%s, 'running') RETURNING id", (site,)
+        ).fetchone()["id"]
     reports: dict[int, dict] = {}
     work_once(runtime, lock_conn, lambda s, r: reports.__setitem__(s, r))
     assert reports[site]["run_id"] == stale and reports[site]["resumed"] is True
     with runtime.database.connection() as conn:
-        assert conn.execute("SELECT status FROM maintenance_runs WHERE id = %s", (stale,)).fetchone()["status"] == \
-            "finished"
+        assert (
+            conn.execute("SELECT status FROM maintenance_runs WHERE id = %s", (stale,)).fetchone()["status"]
+            == "finished"
+        )
 
 
 def test_schedule_validation(runtime: Runtime, active_site: tuple[int, int]) -> None:

@@ -8,18 +8,33 @@ from igny8.runtime import Runtime
 from igny8.tools.content_scoring import score_content
 from igny8.tools.readability import reading_ease
 
-DIMENSIONS = ["keyword_coverage", "heading_structure", "intent_match", "readability", "schema_metadata",
-              "link_compliance"]
+DIMENSIONS = [
+    "keyword_coverage",
+    "heading_structure",
+    "intent_match",
+    "readability",
+    "schema_metadata",
+    "link_compliance",
+]
 
 
 def test_score_has_six_explained_dimensions() -> None:
-    document = ("<article><h1>Dental Implants Cost</h1><section id=\"a\"><h2>Dental implants cost explained</h2>"
-                "<p>Dental implants cost less than you think. Most clinics offer plans. Ask for a quote.</p></section>"
-                "</article>")
-    score = score_content(document=document, title="Dental Implants Cost", description="x" * 100,
-                          structure="article", targets=["dental implants cost"], intents=["commercial"],
-                          cluster_keywords=["dental implants cost", "dental implant recovery"],
-                          subtopics=["Dental implants cost"], hub_slug="dental-implants")
+    document = (
+        '<article><h1>Dental Implants Cost</h1><section id="a"><h2>Dental implants cost explained</h2>'
+        "<p>Dental implants cost less than you think. Most clinics offer plans. Ask for a quote.</p></section>"
+        "</article>"
+    )
+    score = score_content(
+        document=document,
+        title="Dental Implants Cost",
+        description="x" * 100,
+        structure="article",
+        targets=["dental implants cost"],
+        intents=["commercial"],
+        cluster_keywords=["dental implants cost", "dental implant recovery"],
+        subtopics=["Dental implants cost"],
+        hub_slug="dental-implants",
+    )
     assert [d.name for d in score.dimensions] == DIMENSIONS
     assert sum(d.out_of for d in score.dimensions) == 100
     assert 0 <= score.total <= 100 and all(d.why for d in score.dimensions)
@@ -29,7 +44,8 @@ def test_score_has_six_explained_dimensions() -> None:
 
 def test_reading_ease_prefers_short_plain_sentences() -> None:
     assert reading_ease("Cats sit. Dogs run. We eat.") > reading_ease(
-        "Notwithstanding considerable organisational complexity, comprehensive implementation necessitates deliberation.")
+        "Notwithstanding considerable organisational complexity, comprehensive implementation necessitates deliberation."
+    )
 
 
 @pytest.fixture()
@@ -49,11 +65,14 @@ def _lowest(runtime: Runtime, account: int, site: int):  # type: ignore[no-untyp
 def test_a_rewrite_that_lowers_the_score_is_rejected(runtime: Runtime, written_site: tuple[int, int]) -> None:
     account, site = written_site
     blueprint, row, _ = _lowest(runtime, account, site)
-    worse = ("Notwithstanding multitudinous organisational considerations, comprehensive implementation "
-             "necessitates extraordinarily deliberate institutional coordination across innumerable stakeholders")
+    worse = (
+        "Notwithstanding multitudinous organisational considerations, comprehensive implementation "
+        "necessitates extraordinarily deliberate institutional coordination across innumerable stakeholders"
+    )
     with fake.override(fake.ScriptedModel(default=worse)):
-        result = optimise_page(runtime.database, runtime.gateway, account_id=account, site_id=site,
-                               blueprint=blueprint, row=row)
+        result = optimise_page(
+            runtime.database, runtime.gateway, account_id=account, site_id=site, blueprint=blueprint, row=row
+        )
     assert not result.accepted and result.after <= result.before
     with runtime.database.connection() as conn:
         stored = conn.execute("SELECT html, meta FROM content WHERE id = %s", (row["id"],)).fetchone()
@@ -65,11 +84,14 @@ def test_a_better_rewrite_is_kept_with_before_and_after(runtime: Runtime, writte
     account, site = written_site
     blueprint, row, before = _lowest(runtime, account, site)
     keywords = ", ".join(blueprint.pages[[p.slug for p in blueprint.pages].index(row["slug"])].target_keywords)
-    better = (f"This page covers {keywords}. Each point is short. Each point is clear. "
-              "You can read it fast. You can act on it today.")
+    better = (
+        f"This page covers {keywords}. Each point is short. Each point is clear. "
+        "You can read it fast. You can act on it today."
+    )
     with fake.override(fake.ScriptedModel(default=better)):
-        result = optimise_page(runtime.database, runtime.gateway, account_id=account, site_id=site,
-                               blueprint=blueprint, row=row)
+        result = optimise_page(
+            runtime.database, runtime.gateway, account_id=account, site_id=site, blueprint=blueprint, row=row
+        )
     assert result.accepted and result.after > result.before == before.total
     with runtime.database.connection() as conn:
         meta = conn.execute("SELECT meta FROM content WHERE id = %s", (row["id"],)).fetchone()["meta"]

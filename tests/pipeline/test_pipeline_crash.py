@@ -14,8 +14,13 @@ LIMIT = 8
 
 
 def _env(data_dir: Path) -> dict[str, str]:
-    return {**os.environ, "IGNY8_DATA_DIR": str(data_dir), "IGNY8_EMBEDDER": "fake",
-            "IGNY8_DEFAULT_MODEL": "igny8-fake/lorem", "IGNY8_FAKE_MODEL_LATENCY_S": "0.15"}
+    return {
+        **os.environ,
+        "IGNY8_DATA_DIR": str(data_dir),
+        "IGNY8_EMBEDDER": "fake",
+        "IGNY8_DEFAULT_MODEL": "igny8-fake/lorem",
+        "IGNY8_FAKE_MODEL_LATENCY_S": "0.15",
+    }
 
 
 def _app_db(pg_maintenance_url: str) -> str:
@@ -33,15 +38,35 @@ def _counts(url: str, site: int) -> dict:
             " (SELECT count(*) FROM images m JOIN content c ON c.id = m.content_id WHERE c.site_id = %(s)s),"
             " (SELECT count(*) FROM credit_ledger WHERE site_id = %(s)s AND operation = 'content_generation'),"
             " (SELECT count(DISTINCT idempotency_key) FROM credit_ledger WHERE site_id = %(s)s"
-            "  AND operation = 'content_generation')", {"s": site}).fetchone()
+            "  AND operation = 'content_generation')",
+            {"s": site},
+        ).fetchone()
     return dict(zip(("ideas", "tasks", "content", "images", "charges", "charge_keys"), row, strict=True))
 
 
 def test_killed_run_resumes_without_duplicates(data_dir: Path, pg_maintenance_url: str) -> None:
     env = _env(data_dir)
-    created = subprocess.run([sys.executable, "-m", "igny8", "blueprint", "create", "--industry", "healthcare-medical",
-                              "--sector", "dental-clinics", "--site-type", "local_service", "--yes", "--json"],
-                             capture_output=True, text=True, env=env, timeout=300)
+    created = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "igny8",
+            "blueprint",
+            "create",
+            "--industry",
+            "healthcare-medical",
+            "--sector",
+            "dental-clinics",
+            "--site-type",
+            "local_service",
+            "--yes",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert created.returncode == 0, created.stderr
     site = json.loads(created.stdout)["site_id"]
     url = _app_db(pg_maintenance_url)
@@ -63,7 +88,13 @@ def test_killed_run_resumes_without_duplicates(data_dir: Path, pg_maintenance_ur
     result = json.loads(finished.stdout)
     assert result["resumed"] is True
     final = _counts(url, site)
-    assert final == {"ideas": LIMIT, "tasks": LIMIT, "content": LIMIT, "images": 2 * LIMIT,
-                     "charges": LIMIT, "charge_keys": LIMIT}
+    assert final == {
+        "ideas": LIMIT,
+        "tasks": LIMIT,
+        "content": LIMIT,
+        "images": 2 * LIMIT,
+        "charges": LIMIT,
+        "charge_keys": LIMIT,
+    }
     again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert again.returncode == 0 and _counts(url, site) == final

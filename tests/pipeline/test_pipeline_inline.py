@@ -17,7 +17,9 @@ def _counts(runtime: Runtime, site: int) -> dict:
             " (SELECT count(*) FROM content WHERE site_id = %(s)s) AS content,"
             " (SELECT count(*) FROM images m JOIN content c ON c.id = m.content_id WHERE c.site_id = %(s)s) AS images,"
             " (SELECT count(*) FROM credit_ledger WHERE site_id = %(s)s AND operation = 'content_generation')"
-            " AS charges", {"s": site}).fetchone()
+            " AS charges",
+            {"s": site},
+        ).fetchone()
 
 
 def test_pages_carry_their_structure_keywords_and_place(runtime: Runtime, active_site: tuple[int, int]) -> None:
@@ -26,8 +28,11 @@ def test_pages_carry_their_structure_keywords_and_place(runtime: Runtime, active
     assert result.counts["pages_written"] == 12
     with runtime.database.connection() as conn:
         blueprint = get_blueprint(conn, account_id=account, site_id=site)
-        rows = conn.execute("SELECT c.*, i.kind, i.priority_phase FROM content c JOIN tasks t ON t.id = c.task_id"
-                            " JOIN ideas i ON i.id = t.idea_id WHERE c.site_id = %s", (site,)).fetchall()
+        rows = conn.execute(
+            "SELECT c.*, i.kind, i.priority_phase FROM content c JOIN tasks t ON t.id = c.task_id"
+            " JOIN ideas i ON i.id = t.idea_id WHERE c.site_id = %s",
+            (site,),
+        ).fetchall()
     plan = {p.slug: p for p in blueprint.pages}
     assert {r["priority_phase"] for r in rows} == {1}, "the top pages by priority come first"
     for row in rows:
@@ -70,7 +75,14 @@ def test_stage_selection_and_bad_options(runtime: Runtime, active_site: tuple[in
 def test_stage_zero_refuses_without_an_active_blueprint(runtime: Runtime) -> None:
     with runtime.database.connection() as conn:
         account = create_account(conn, name="empty")
-        site = create_site(conn, account_id=account, name="No plan", url=None, site_type="blog",
-                           industry="healthcare-medical", sectors=["dental-clinics"]).id
+        site = create_site(
+            conn,
+            account_id=account,
+            name="No plan",
+            url=None,
+            site_type="blog",
+            industry="healthcare-medical",
+            sectors=["dental-clinics"],
+        ).id
     with pytest.raises(LookupError, match="no active blueprint"):
         run_pipeline(runtime, account_id=account, site_id=site)

@@ -14,8 +14,10 @@ from igny8.runtime import Runtime
 
 @pytest.fixture(scope="module")
 def two_node_cluster() -> Iterator[tuple[Cluster, str]]:
-    cluster = Cluster(initialize_head=True, head_node_args={
-        "num_cpus": 1, "resources": {MODEL_RESOURCE: 0}, "include_dashboard": False})
+    cluster = Cluster(
+        initialize_head=True,
+        head_node_args={"num_cpus": 1, "resources": {MODEL_RESOURCE: 0}, "include_dashboard": False},
+    )
     worker = cluster.add_node(num_cpus=2, resources={MODEL_RESOURCE: 2})
     cluster.wait_for_nodes()
     yield cluster, worker.node_id
@@ -24,8 +26,9 @@ def two_node_cluster() -> Iterator[tuple[Cluster, str]]:
     cluster.shutdown()
 
 
-def test_model_heavy_tasks_run_on_the_model_worker(runtime: Runtime, active_site: tuple[int, int],
-                                                   two_node_cluster: tuple[Cluster, str]) -> None:
+def test_model_heavy_tasks_run_on_the_model_worker(
+    runtime: Runtime, active_site: tuple[int, int], two_node_cluster: tuple[Cluster, str]
+) -> None:
     cluster, worker_node = two_node_cluster
     account, site = active_site
     settings = runtime.settings.model_copy(update={"executor": "ray", "ray_address": cluster.address})

@@ -19,8 +19,9 @@ def _site_pages(runtime: Runtime, account: int, site: int) -> tuple[list[AuditPa
     return [AuditPage(r["slug"], plan[r["slug"]].kind, plan[r["slug"]].cluster, r["html"]) for r in rows], rows
 
 
-def test_pipeline_site_passes_the_link_audit_and_schema_validation(runtime: Runtime,
-                                                                  active_site: tuple[int, int]) -> None:
+def test_pipeline_site_passes_the_link_audit_and_schema_validation(
+    runtime: Runtime, active_site: tuple[int, int]
+) -> None:
     account, site = active_site
     result = run_pipeline(runtime, account_id=account, site_id=site, limit=90)
     assert result.counts["link_failures"] == 0

@@ -7,25 +7,41 @@ from tests.sag_fixtures import attribute, small_template
 
 def test_same_attribute_in_two_sectors_merges_values_and_keeps_the_stronger_level() -> None:
     first = small_template("sector-a")
-    second = small_template("sector-b", attributes=[
-        attribute("service", "primary", "category", ["Veneers", "Braces", "Crowns", "Bridges"]),
-        attribute("group", "primary", "audience", ["Kids", "Teens", "Adults", "Students"]),
-        *small_template().attributes[1:2], *small_template().attributes[3:],
-    ])
+    second = small_template(
+        "sector-b",
+        attributes=[
+            attribute("service", "primary", "category", ["Veneers", "Braces", "Crowns", "Bridges"]),
+            attribute("group", "primary", "audience", ["Kids", "Teens", "Adults", "Students"]),
+            *small_template().attributes[1:2],
+            *small_template().attributes[3:],
+        ],
+    )
     merged = merge_templates([first, second])
     by_slug = merged.by_slug()
-    assert by_slug["service"].values == ["Teeth Whitening", "Dental Implants", "Invisalign", "Veneers", "Braces",
-                                         "Crowns", "Bridges"]
+    assert by_slug["service"].values == [
+        "Teeth Whitening",
+        "Dental Implants",
+        "Invisalign",
+        "Veneers",
+        "Braces",
+        "Crowns",
+        "Bridges",
+    ]
     assert by_slug["service"].sectors == ["sector-a", "sector-b"]
     assert by_slug["group"].level == "primary"
     assert [p.sector for p in merged.sectors] == ["sector-a", "sector-b"]
 
 
 def test_same_slug_of_another_kind_is_renamed_and_its_templates_follow() -> None:
-    second = small_template("sector-b", attributes=[
-        *small_template().attributes[:4],
-        attribute("insurer", "tertiary", "location", ["Downtown Office", "Mobile Clinic", "Home Visit", "Hospital"]),
-    ])
+    second = small_template(
+        "sector-b",
+        attributes=[
+            *small_template().attributes[:4],
+            attribute(
+                "insurer", "tertiary", "location", ["Downtown Office", "Mobile Clinic", "Home Visit", "Hospital"]
+            ),
+        ],
+    )
     merged = merge_templates([small_template("sector-a"), second])
     renamed = [a for a in merged.attributes if a.kind == "location"][0]
     assert renamed.slug != "insurer"
@@ -34,10 +50,13 @@ def test_same_slug_of_another_kind_is_renamed_and_its_templates_follow() -> None
 
 
 def test_a_value_claimed_by_two_attributes_stays_with_the_first() -> None:
-    second = small_template("sector-b", attributes=[
-        *small_template().attributes[:4],
-        attribute("condition", "tertiary", "problem", ["Toothache", "Cavities", "Dry Mouth", "Jaw Pain"]),
-    ])
+    second = small_template(
+        "sector-b",
+        attributes=[
+            *small_template().attributes[:4],
+            attribute("condition", "tertiary", "problem", ["Toothache", "Cavities", "Dry Mouth", "Jaw Pain"]),
+        ],
+    )
     merged = merge_templates([small_template("sector-a"), second])
     assert "Toothache" not in merged.by_slug()["condition"].values
 
@@ -50,8 +69,13 @@ def test_more_than_five_sectors_is_refused() -> None:
 def test_business_services_prune_and_add() -> None:
     business = BusinessDetails(services=["teeth whitening", "Invisalign", "Dental Implant", "Gum Grafting", "Veneers"])
     result = populate(merge_templates([small_template()]), business)
-    assert result.by_slug()["service"].values == ["Teeth Whitening", "Invisalign", "Dental Implants", "Gum Grafting",
-                                                  "Veneers"]
+    assert result.by_slug()["service"].values == [
+        "Teeth Whitening",
+        "Invisalign",
+        "Dental Implants",
+        "Gum Grafting",
+        "Veneers",
+    ]
 
 
 def test_too_few_offered_values_are_filled_from_the_template_with_a_note() -> None:

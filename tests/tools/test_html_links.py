@@ -6,8 +6,9 @@ from igny8.tools.html_links import existing_links, insert_link, visible_text
 def test_links_the_first_occurrence_in_body_text_only() -> None:
     doc = "<h2>Dental implants</h2><p>Why dental implants last.</p><p>Dental implants again.</p>"
     out, link = insert_link(doc, "dental implants", "/implants")
-    assert out == ('<h2>Dental implants</h2><p>Why <a href="/implants">dental implants</a> last.</p>'
-                   "<p>Dental implants again.</p>")
+    assert out == (
+        '<h2>Dental implants</h2><p>Why <a href="/implants">dental implants</a> last.</p><p>Dental implants again.</p>'
+    )
     assert link is not None and link.anchor == "dental implants"
 
 
@@ -31,7 +32,10 @@ def test_never_links_inside_links_code_headings_scripts_comments_or_inside_words
 def test_nested_tags_and_attributes_are_kept_byte_for_byte() -> None:
     doc = '<div class="a"><p>Our <strong>team</strong> places dental\n implants daily.<br/>Done</p></div>'
     out, link = insert_link(doc, "dental implants", "/i")
-    assert out == '<div class="a"><p>Our <strong>team</strong> places <a href="/i">dental\n implants</a> daily.<br/>Done</p></div>'
+    assert (
+        out
+        == '<div class="a"><p>Our <strong>team</strong> places <a href="/i">dental\n implants</a> daily.<br/>Done</p></div>'
+    )
     assert link is not None
 
 

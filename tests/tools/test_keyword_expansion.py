@@ -12,21 +12,34 @@ def texts(template) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_values_times_modifiers_lowercased_with_their_intersection() -> None:
-    found = list(expand_template(keyword_template("{modifier} {service} for {group}", modifiers=["best", "cheap"],
-                                                  only={"service": ["Veneers"]}), ATTRS))
+    found = list(
+        expand_template(
+            keyword_template(
+                "{modifier} {service} for {group}", modifiers=["best", "cheap"], only={"service": ["Veneers"]}
+            ),
+            ATTRS,
+        )
+    )
     assert len(found) == 8
     assert found[0].text == "best veneers for kids"
     assert found[0].values == (("service", "Veneers"), ("group", "Kids"))
 
 
 def test_comparisons_pair_each_two_values_once() -> None:
-    found = texts(keyword_template("{service} vs {service}", only={"service": ["Dental Implants", "Veneers", "Crowns"]}))
+    found = texts(
+        keyword_template("{service} vs {service}", only={"service": ["Dental Implants", "Veneers", "Crowns"]})
+    )
     assert found == ["dental implants vs veneers", "dental implants vs crowns", "veneers vs crowns"]
 
 
 def test_exclude_removes_nonsense_pairs() -> None:
-    found = texts(keyword_template("{service} for {group}", only={"service": ["Dental Implants"]},
-                                   exclude=[["service=Dental Implants", "group=Kids"]]))
+    found = texts(
+        keyword_template(
+            "{service} for {group}",
+            only={"service": ["Dental Implants"]},
+            exclude=[["service=Dental Implants", "group=Kids"]],
+        )
+    )
     assert "dental implants for kids" not in found and len(found) == 3
 
 

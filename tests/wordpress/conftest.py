@@ -17,8 +17,10 @@ from tests.wordpress.testbed import WordPressTestbed, missing_tools
 def wordpress_testbed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPressTestbed]:
     missing = missing_tools()
     if missing:
-        pytest.skip(f"a real WordPress for the publishing tests needs {', '.join(missing)}; install them with "
-                    "`apt-get install wordpress php-cli php-mysql mariadb-server` (.ci/run does)")
+        pytest.skip(
+            f"a real WordPress for the publishing tests needs {', '.join(missing)}; install them with "
+            "`apt-get install wordpress php-cli php-mysql mariadb-server` (.ci/run does)"
+        )
     bed = WordPressTestbed.start(tmp_path_factory.mktemp("wordpress"))
     try:
         yield bed

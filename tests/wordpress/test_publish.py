@@ -40,23 +40,30 @@ def _build(runtime: Runtime, site: tuple[int, int], limit: int) -> Blueprint:
 
 def _connect(runtime: Runtime, site: tuple[int, int], wordpress: WordPressTestbed, password: str | None = None) -> None:
     with runtime.database.connection() as conn:
-        save_wordpress_connection(conn, account_id=site[0], site_id=site[1], base_url=wordpress.base_url,
-                                  username=wordpress.username,
-                                  application_password=password or wordpress.application_password)
+        save_wordpress_connection(
+            conn,
+            account_id=site[0],
+            site_id=site[1],
+            base_url=wordpress.base_url,
+            username=wordpress.username,
+            application_password=password or wordpress.application_password,
+        )
 
 
 def _publish(runtime: Runtime, site: tuple[int, int], blueprint: Blueprint, **options: Any) -> PublishResult:
     with runtime.database.connection() as conn:
         client = wordpress_client_for_site(conn, account_id=site[0], site_id=site[1])
     with client:
-        return publish_site(runtime.database, account_id=site[0], site_id=site[1], blueprint=blueprint,
-                            client=client, **options)
+        return publish_site(
+            runtime.database, account_id=site[0], site_id=site[1], blueprint=blueprint, client=client, **options
+        )
 
 
 def _rest(wordpress: WordPressTestbed) -> httpx.Client:
     """An independent view of the site, to check what the publisher claims."""
-    return httpx.Client(base_url=f"{wordpress.base_url}/wp-json", timeout=30,
-                        auth=(wordpress.username, wordpress.application_password))
+    return httpx.Client(
+        base_url=f"{wordpress.base_url}/wp-json", timeout=30, auth=(wordpress.username, wordpress.application_password)
+    )
 
 
 def _total(rest: httpx.Client, wp_type: str) -> int:
@@ -72,7 +79,8 @@ def _content(runtime: Runtime, site_id: int) -> list[dict[str, Any]]:
         return conn.execute(
             "SELECT c.id, c.task_id, c.slug, c.title, c.html, c.status, c.meta, r.wp_id, r.wp_type, r.wp_link"
             " FROM content c LEFT JOIN publish_records r ON r.content_id = c.id WHERE c.site_id = %s ORDER BY c.id",
-            (site_id,)).fetchall()
+            (site_id,),
+        ).fetchall()
 
 
 def _png() -> bytes:
@@ -82,12 +90,17 @@ def _png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_a_pipeline_built_site_is_published_with_taxonomies_terms_media_and_meta(
-        runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed) -> None:
+    runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed
+) -> None:
     account, site_id = active_site
     blueprint = _build(runtime, active_site, PAGES_WITH_POSTS)
     held_back = _content(runtime, site_id)[:2]
@@ -98,8 +111,10 @@ def test_a_pipeline_built_site_is_published_with_taxonomies_terms_media_and_meta
     started = time.perf_counter()
     result = _publish(runtime, active_site, blueprint)
     seconds = time.perf_counter() - started
-    print(f"\npublished {result.created} pages to a real WordPress in {seconds:.2f}s "
-          f"(WordPress came up in {wordpress.start_seconds:.2f}s)")
+    print(
+        f"\npublished {result.created} pages to a real WordPress in {seconds:.2f}s "
+        f"(WordPress came up in {wordpress.start_seconds:.2f}s)"
+    )
 
     rows = _content(runtime, site_id)
     published = [r for r in rows if r["id"] not in {h["id"] for h in held_back}]
@@ -133,9 +148,12 @@ def test_a_pipeline_built_site_is_published_with_taxonomies_terms_media_and_meta
         item = rest.get(f"/wp/v2/{row['wp_type']}/{row['wp_id']}", params={"context": "edit"}).json()
         assert row["wp_type"] == WP_TYPE_FOR_CONTENT[row["meta"]["content_type"]]
         assert (item["slug"], item["status"], item["title"]["raw"]) == (row["slug"], "publish", row["title"])
-        assert item["meta"] == {"igny8_content_id": row["id"], "igny8_task_id": row["task_id"],
-                                "igny8_cluster": row["meta"]["cluster"] or "",
-                                "igny8_blueprint_version": blueprint.version}
+        assert item["meta"] == {
+            "igny8_content_id": row["id"],
+            "igny8_task_id": row["task_id"],
+            "igny8_cluster": row["meta"]["cluster"] or "",
+            "igny8_blueprint_version": blueprint.version,
+        }
         assert "<h1>" not in item["content"]["raw"] and row["html"].split("</h1>\n", 1)[1] in item["content"]["raw"]
         media = rest.get(f"/wp/v2/media/{item['featured_media']}").json()
         assert media["mime_type"] == "image/svg+xml" and media["alt_text"] == row["title"]
@@ -152,7 +170,8 @@ def test_a_pipeline_built_site_is_published_with_taxonomies_terms_media_and_meta
 
 
 def test_republishing_updates_in_place_and_never_duplicates(
-        runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed) -> None:
+    runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed
+) -> None:
     account, site_id = active_site
     blueprint = _build(runtime, active_site, 8)
     _connect(runtime, active_site, wordpress)
@@ -179,8 +198,10 @@ def test_republishing_updates_in_place_and_never_duplicates(
     crashed = rows[1]
     with runtime.database.connection() as conn:
         conn.execute("DELETE FROM publish_records WHERE content_id = %s", (crashed["id"],))
-        conn.execute("DELETE FROM publish_media_records WHERE image_id IN"
-                     " (SELECT id FROM images WHERE content_id = %s)", (crashed["id"],))
+        conn.execute(
+            "DELETE FROM publish_media_records WHERE image_id IN (SELECT id FROM images WHERE content_id = %s)",
+            (crashed["id"],),
+        )
     adopted = _publish(runtime, active_site, blueprint)
     assert (adopted.created, adopted.updated, adopted.failures) == (0, 1, [])
 
@@ -191,7 +212,8 @@ def test_republishing_updates_in_place_and_never_duplicates(
 
 
 def test_a_page_wordpress_refuses_is_reported_and_the_others_publish(
-        runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed) -> None:
+    runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed
+) -> None:
     account, site_id = active_site
     blueprint = _build(runtime, active_site, 8)
     rows = _content(runtime, site_id)
@@ -219,7 +241,8 @@ def test_a_page_wordpress_refuses_is_reported_and_the_others_publish(
 
 
 def test_a_refused_featured_image_publishes_the_page_without_it(
-        runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed) -> None:
+    runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed
+) -> None:
     account, site_id = active_site
     blueprint = _build(runtime, active_site, 2)
     rest = _rest(wordpress)
@@ -234,8 +257,9 @@ def test_a_refused_featured_image_publishes_the_page_without_it(
     png = Path(runtime.settings.data_dir) / "featured.png"
     png.write_bytes(_png())
     with runtime.database.connection() as conn:
-        conn.execute("UPDATE images SET path = %s WHERE content_id = %s AND role = 'featured'",
-                     (str(png), rows[0]["id"]))
+        conn.execute(
+            "UPDATE images SET path = %s WHERE content_id = %s AND role = 'featured'", (str(png), rows[0]["id"])
+        )
     again = _publish(runtime, active_site, blueprint)
     assert (again.updated, len(again.warnings)) == (1, 1)
     media_id = rest.get(f"/wp/v2/pages/{rows[0]['wp_id']}").json()["featured_media"]
@@ -243,7 +267,8 @@ def test_a_refused_featured_image_publishes_the_page_without_it(
 
 
 def test_a_wrong_application_password_is_a_clear_error_and_publishes_nothing(
-        runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed) -> None:
+    runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed
+) -> None:
     account, site_id = active_site
     blueprint = _build(runtime, active_site, 3)
     wrong = "abcd EFGH ijkl MNOP qrst UVWX"

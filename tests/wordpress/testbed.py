@@ -175,25 +175,52 @@ class WordPressTestbed:
         os_user = getpass.getuser()
         log = self.work_dir / "mariadb.log"
         subprocess.run(
-            ["mariadb-install-db", "--no-defaults", f"--datadir={self._datadir}", f"--user={os_user}",
-             "--auth-root-authentication-method=socket", "--skip-test-db"],
-            check=True, capture_output=True, timeout=120)
+            [
+                "mariadb-install-db",
+                "--no-defaults",
+                f"--datadir={self._datadir}",
+                f"--user={os_user}",
+                "--auth-root-authentication-method=socket",
+                "--skip-test-db",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         with log.open("ab") as out:
             self._database = subprocess.Popen(
-                ["mariadbd", "--no-defaults", f"--datadir={self._datadir}", f"--socket={self._socket}",
-                 f"--port={self.db_port}", "--bind-address=127.0.0.1", f"--user={os_user}",
-                 f"--pid-file={self.work_dir / 'mariadb.pid'}", "--skip-log-bin",
-                 # a throw-away database: durability is not worth the fsyncs
-                 "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0", "--sync-frm=0"],
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+                [
+                    "mariadbd",
+                    "--no-defaults",
+                    f"--datadir={self._datadir}",
+                    f"--socket={self._socket}",
+                    f"--port={self.db_port}",
+                    "--bind-address=127.0.0.1",
+                    f"--user={os_user}",
+                    f"--pid-file={self.work_dir / 'mariadb.pid'}",
+                    "--skip-log-bin",
+                    # a throw-away database: durability is not worth the fsyncs
+                    "--innodb-flush-log-at-trx-commit=0",
+                    "--innodb-doublewrite=0",
+                    "--sync-frm=0",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         _wait_until(lambda: self._socket.exists() and self._sql_ok("SELECT 1"), 60, "MariaDB", log)
 
     def _sql_ok(self, statement: str) -> bool:
         return self._run_sql(statement).returncode == 0
 
     def _run_sql(self, statement: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["mariadb", "--no-defaults", f"--socket={self._socket}", f"--user={getpass.getuser()}",
-                               "-e", statement], capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            ["mariadb", "--no-defaults", f"--socket={self._socket}", f"--user={getpass.getuser()}", "-e", statement],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     def _sql(self, statement: str) -> None:
         result = self._run_sql(statement)
@@ -204,7 +231,8 @@ class WordPressTestbed:
         self._sql(
             "CREATE DATABASE IF NOT EXISTS wordpress CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
             f"CREATE USER IF NOT EXISTS 'wordpress'@'127.0.0.1' IDENTIFIED BY '{self._db_password}';"
-            "GRANT ALL PRIVILEGES ON wordpress.* TO 'wordpress'@'127.0.0.1';")
+            "GRANT ALL PRIVILEGES ON wordpress.* TO 'wordpress'@'127.0.0.1';"
+        )
 
     # -- site -----------------------------------------------------------------------------------------
 
@@ -212,9 +240,19 @@ class WordPressTestbed:
         shutil.copytree(WORDPRESS_SOURCE, self.site_dir, symlinks=True)
         for debian_file in ("wp-config.php", ".htaccess"):
             (self.site_dir / debian_file).unlink(missing_ok=True)
-        salts = "\n".join(f"define('{key}', '{secrets.token_hex(32)}');" for key in (
-            "AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT", "SECURE_AUTH_SALT",
-            "LOGGED_IN_SALT", "NONCE_SALT"))
+        salts = "\n".join(
+            f"define('{key}', '{secrets.token_hex(32)}');"
+            for key in (
+                "AUTH_KEY",
+                "SECURE_AUTH_KEY",
+                "LOGGED_IN_KEY",
+                "NONCE_KEY",
+                "AUTH_SALT",
+                "SECURE_AUTH_SALT",
+                "LOGGED_IN_SALT",
+                "NONCE_SALT",
+            )
+        )
         (self.site_dir / "wp-config.php").write_text(f"""<?php
 define('DB_NAME', 'wordpress');
 define('DB_USER', 'wordpress');
@@ -244,8 +282,13 @@ require_once ABSPATH . 'wp-settings.php';
             shutil.copy(plugin, plugins / plugin.name)
 
     def _install(self) -> None:
-        result = subprocess.run(["php", str(self.site_dir / "igny8-install.php"), f"127.0.0.1:{self.http_port}"],
-                                cwd=self.site_dir, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            ["php", str(self.site_dir / "igny8-install.php"), f"127.0.0.1:{self.http_port}"],
+            cwd=self.site_dir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"the WordPress install script failed: {result.stderr[-2000:] or result.stdout[-2000:]}")
         self.application_password = json.loads(result.stdout.strip().splitlines()[-1])["application_password"]
@@ -254,10 +297,25 @@ require_once ABSPATH . 'wp-settings.php';
         log = self.work_dir / "php-server.log"
         with log.open("ab") as out:
             self._server = subprocess.Popen(
-                ["php", "-d", "upload_max_filesize=16M", "-d", "post_max_size=16M", "-S",
-                 f"127.0.0.1:{self.http_port}", "-t", str(self.site_dir), str(self.site_dir / "router.php")],
-                cwd=self.site_dir, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"}, start_new_session=True)
+                [
+                    "php",
+                    "-d",
+                    "upload_max_filesize=16M",
+                    "-d",
+                    "post_max_size=16M",
+                    "-S",
+                    f"127.0.0.1:{self.http_port}",
+                    "-t",
+                    str(self.site_dir),
+                    str(self.site_dir / "router.php"),
+                ],
+                cwd=self.site_dir,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"},
+                start_new_session=True,
+            )
         _wait_until(self._answers, 30, "the PHP server", log)
 
     def _answers(self) -> bool:

@@ -22,23 +22,36 @@ class AccountIn(InputModel):
 
 
 @router.post("/accounts", status_code=201)
-def create_account_route(body: AccountIn, request: Request, runtime: RuntimeDep,
-                         admin_token: Annotated[str | None, Header(alias="X-IGNY8-ADMIN-TOKEN")] = None):  # type: ignore[no-untyped-def]
+def create_account_route(
+    body: AccountIn,
+    request: Request,
+    runtime: RuntimeDep,
+    admin_token: Annotated[str | None, Header(alias="X-IGNY8-ADMIN-TOKEN")] = None,
+):  # type: ignore[no-untyped-def]
     expected = runtime.settings.admin_token
     if expected is None:
-        raise ApiError(403, "account creation over the API is off: set IGNY8_ADMIN_TOKEN, or use `igny8 account create`")
+        raise ApiError(
+            403, "account creation over the API is off: set IGNY8_ADMIN_TOKEN, or use `igny8 account create`"
+        )
     if not admin_token or not hmac.compare_digest(admin_token, expected.get_secret_value()):
         raise ApiError(401, "missing or wrong X-IGNY8-ADMIN-TOKEN")
     with runtime.database.connection() as conn:
         account_id = create_account(conn, name=body.name)
         key = issue_key(conn, account_id=account_id, site_id=None, label="account")
-    return ok(request, {"id": account_id, "name": body.name, "api_key": key},
-              "store the key now: it is shown only once", status_code=201)
+    return ok(
+        request,
+        {"id": account_id, "name": body.name, "api_key": key},
+        "store the key now: it is shown only once",
+        status_code=201,
+    )
 
 
 @router.get("/account")
 def read_account(principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
-        row = conn.execute("SELECT a.id, a.name, a.created_at, (SELECT count(*) FROM sites s WHERE s.account_id = a.id)"
-                           " AS sites FROM accounts a WHERE a.id = %s", (principal.account_id,)).fetchone()
+        row = conn.execute(
+            "SELECT a.id, a.name, a.created_at, (SELECT count(*) FROM sites s WHERE s.account_id = a.id)"
+            " AS sites FROM accounts a WHERE a.id = %s",
+            (principal.account_id,),
+        ).fetchone()
     return ok(request, {**row, "created_at": row["created_at"].isoformat()})

@@ -42,23 +42,32 @@ class MessageIn(InputModel):
 
 def _session(runtime: Any, principal: Principal, session_id: str) -> dict[str, Any]:
     with runtime.database.connection() as conn:
-        row = conn.execute("SELECT * FROM chat_sessions WHERE id = %s AND account_id = %s",
-                           (session_id, principal.account_id)).fetchone()
+        row = conn.execute(
+            "SELECT * FROM chat_sessions WHERE id = %s AND account_id = %s", (session_id, principal.account_id)
+        ).fetchone()
     if row is None or (principal.site_id is not None and row["site_id"] != principal.site_id):
         raise ApiError(404, f"chat session {session_id} not found")
     return row
 
 
 def _public(row: dict[str, Any], last_review: dict[str, Any] | None) -> dict[str, Any]:
-    return {"id": row["id"], "status": row["status"], "site_id": row["site_id"], "result": row["result"],
-            "review": last_review if row["status"] == "awaiting_review" else None,
-            "created_at": row["created_at"].isoformat(), "updated_at": row["updated_at"].isoformat()}
+    return {
+        "id": row["id"],
+        "status": row["status"],
+        "site_id": row["site_id"],
+        "result": row["result"],
+        "review": last_review if row["status"] == "awaiting_review" else None,
+        "created_at": row["created_at"].isoformat(),
+        "updated_at": row["updated_at"].isoformat(),
+    }
 
 
 def _last_review(runtime: Any, session_id: str) -> dict[str, Any] | None:
     with runtime.database.connection() as conn:
-        row = conn.execute("SELECT payload FROM chat_events WHERE session_id = %s AND kind = 'review'"
-                           " ORDER BY id DESC LIMIT 1", (session_id,)).fetchone()
+        row = conn.execute(
+            "SELECT payload FROM chat_events WHERE session_id = %s AND kind = 'review' ORDER BY id DESC LIMIT 1",
+            (session_id,),
+        ).fetchone()
     return row["payload"] if row else None
 
 
@@ -69,15 +78,24 @@ def start_session(body: SessionIn, principal: PrincipalDep, request: Request, ru
     if site_id is not None:
         with runtime.database.connection() as conn:
             get_site(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
-    build = BuildRequest(account_id=principal.account_id, site_id=site_id, industry=industry.slug,
-                         sectors=[s.slug for s in sectors], site_type=body.site_type,
-                         site_name=body.site_name or body.business.name or " + ".join(s.name for s in sectors),
-                         business=body.business.model_dump(mode="json"), auto_approve=False)
+    build = BuildRequest(
+        account_id=principal.account_id,
+        site_id=site_id,
+        industry=industry.slug,
+        sectors=[s.slug for s in sectors],
+        site_type=body.site_type,
+        site_name=body.site_name or body.business.name or " + ".join(s.name for s in sectors),
+        business=body.business.model_dump(mode="json"),
+        auto_approve=False,
+    )
     session_id = create_session(runtime, build)
     start_in_background(runtime, session_id, build, None)
-    return ok(request, {"id": session_id, "status": "running",
-                        "events": f"/api/v1/chat/sessions/{session_id}/events"}, "the build has started",
-              status_code=202)
+    return ok(
+        request,
+        {"id": session_id, "status": "running", "events": f"/api/v1/chat/sessions/{session_id}/events"},
+        "the build has started",
+        status_code=202,
+    )
 
 
 @router.get("/sessions/{session_id}")
@@ -91,8 +109,11 @@ def _resume(runtime: Any, principal: Principal, session_id: SessionId, answer: d
     if row["status"] != "awaiting_review":
         raise ApiError(409, f"the session is {row['status']}, not waiting for a review answer")
     with runtime.database.connection() as conn:
-        claimed = conn.execute("UPDATE chat_sessions SET status = 'running', updated_at = now() WHERE id = %s"
-                               " AND status = 'awaiting_review'", (session_id,)).rowcount
+        claimed = conn.execute(
+            "UPDATE chat_sessions SET status = 'running', updated_at = now() WHERE id = %s"
+            " AND status = 'awaiting_review'",
+            (session_id,),
+        ).rowcount
     if not claimed:
         raise ApiError(409, "another answer is being applied; wait for the next review event")
     add_event(runtime.database, session_id, "message", {"role": "user", "text": said})
@@ -100,8 +121,9 @@ def _resume(runtime: Any, principal: Principal, session_id: SessionId, answer: d
 
 
 @router.post("/sessions/{session_id}/messages", status_code=202)
-def send_message(session_id: SessionId, body: MessageIn, principal: PrincipalDep, request: Request,
-                 runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def send_message(
+    session_id: SessionId, body: MessageIn, principal: PrincipalDep, request: Request, runtime: RuntimeDep
+):  # type: ignore[no-untyped-def]
     try:
         answer = parse_review_message(body.text)
     except (ValueError, ValidationError) as exc:
@@ -111,8 +133,9 @@ def send_message(session_id: SessionId, body: MessageIn, principal: PrincipalDep
 
 
 @router.post("/sessions/{session_id}/review", status_code=202)
-def answer_review(session_id: SessionId, body: ReviewAnswer, principal: PrincipalDep, request: Request,
-                  runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def answer_review(
+    session_id: SessionId, body: ReviewAnswer, principal: PrincipalDep, request: Request, runtime: RuntimeDep
+):  # type: ignore[no-untyped-def]
     answer = body.model_dump(mode="json")
     answer["approve"] = not (body.attribute_edits or body.cluster_edits)
     _resume(runtime, principal, session_id, answer, json.dumps(answer))
@@ -130,8 +153,13 @@ def resume_after_restart(session_id: SessionId, principal: PrincipalDep, request
 
 
 @router.get("/sessions/{session_id}/events")
-async def stream_events(session_id: SessionId, principal: PrincipalDep, runtime: RuntimeDep,
-                        after: int = Query(default=0, ge=0), timeout: float = Query(default=60.0, gt=0, le=600)):  # type: ignore[no-untyped-def]
+async def stream_events(
+    session_id: SessionId,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    after: int = Query(default=0, ge=0),
+    timeout: float = Query(default=60.0, gt=0, le=600),
+):  # type: ignore[no-untyped-def]
     """Server-sent events: progress, review pauses, messages, done and error. The stream ends when the session
     waits for a person, finishes or fails (or after ``timeout`` seconds); ``after`` resumes from an event id."""
     _session(runtime, principal, session_id)
@@ -140,8 +168,10 @@ async def stream_events(session_id: SessionId, principal: PrincipalDep, runtime:
         with runtime.database.connection() as conn:
             # Status first: every event written before that status is then visible to the second query.
             status = conn.execute("SELECT status FROM chat_sessions WHERE id = %s", (session_id,)).fetchone()["status"]
-            events = conn.execute("SELECT id, kind, payload FROM chat_events WHERE session_id = %s AND id > %s"
-                                  " ORDER BY id", (session_id, last)).fetchall()
+            events = conn.execute(
+                "SELECT id, kind, payload FROM chat_events WHERE session_id = %s AND id > %s ORDER BY id",
+                (session_id, last),
+            ).fetchall()
         return events, status
 
     async def generate():  # type: ignore[no-untyped-def]
@@ -158,5 +188,6 @@ async def stream_events(session_id: SessionId, principal: PrincipalDep, runtime:
                 return
             await asyncio.sleep(0.2)
 
-    return StreamingResponse(generate(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        generate(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    )

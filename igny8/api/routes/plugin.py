@@ -67,18 +67,27 @@ def connect(body: ConnectIn, principal: SitePrincipalDep, request: Request, runt
         site = get_site(conn, account_id=principal.account_id, site_id=principal.site_id)
         if site.url is None:
             conn.execute("UPDATE sites SET url = %s WHERE id = %s", (body.site_url.rstrip("/"), site.id))
-        conn.execute("INSERT INTO sync_events (site_id, kind, payload) VALUES (%s, 'connect', %s)",
-                     (site.id, Jsonb(body.model_dump())))
+        conn.execute(
+            "INSERT INTO sync_events (site_id, kind, payload) VALUES (%s, 'connect', %s)",
+            (site.id, Jsonb(body.model_dump())),
+        )
     return ok(request, {"site_id": site.id, "name": site.name, "connected": True})
 
 
 @router.get("/health")
 def health(principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
-        active = conn.execute("SELECT version FROM blueprints WHERE site_id = %s AND status = 'active'",
-                              (principal.site_id,)).fetchone()
-    return ok(request, {"status": "ok", "site_id": principal.site_id,
-                        "active_blueprint_version": active["version"] if active else None})
+        active = conn.execute(
+            "SELECT version FROM blueprints WHERE site_id = %s AND status = 'active'", (principal.site_id,)
+        ).fetchone()
+    return ok(
+        request,
+        {
+            "status": "ok",
+            "site_id": principal.site_id,
+            "active_blueprint_version": active["version"] if active else None,
+        },
+    )
 
 
 @router.post("/content")
@@ -90,8 +99,17 @@ def push_content(body: ContentPushIn, principal: SitePrincipalDep, request: Requ
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (site_id, wp_type, wp_id) DO UPDATE SET"
                 " title = EXCLUDED.title, url = EXCLUDED.url, slug = EXCLUDED.slug, terms = EXCLUDED.terms,"
                 " excerpt = EXCLUDED.excerpt, updated_at = now()",
-                (principal.site_id, page.wp_type, page.wp_id, page.title, page.url, page.slug, Jsonb(page.terms),
-                 page.excerpt))
+                (
+                    principal.site_id,
+                    page.wp_type,
+                    page.wp_id,
+                    page.title,
+                    page.url,
+                    page.slug,
+                    Jsonb(page.terms),
+                    page.excerpt,
+                ),
+            )
         total = conn.execute("SELECT count(*) AS n FROM site_pages WHERE site_id = %s", (principal.site_id,)).fetchone()
     return ok(request, {"received": len(body.pages), "stored": total["n"]})
 
@@ -105,9 +123,11 @@ def _active_view(runtime: Any, principal: Any) -> dict[str, Any]:
     """The plugin's view of the active blueprint. A blueprint version never changes, so its view is cached by
     id; only the cheap 'which version is active' query runs per request."""
     with runtime.database.connection() as conn:
-        row = conn.execute("SELECT b.id FROM blueprints b JOIN sites s ON s.id = b.site_id WHERE b.site_id = %s"
-                           " AND s.account_id = %s AND b.status = 'active'",
-                           (principal.site_id, principal.account_id)).fetchone()
+        row = conn.execute(
+            "SELECT b.id FROM blueprints b JOIN sites s ON s.id = b.site_id WHERE b.site_id = %s"
+            " AND s.account_id = %s AND b.status = 'active'",
+            (principal.site_id, principal.account_id),
+        ).fetchone()
         if row is None:
             raise ApiError(404, f"site {principal.site_id} has no active blueprint")
         key = (runtime.database.url, int(row["id"]))
@@ -116,10 +136,25 @@ def _active_view(runtime: Any, principal: Any) -> dict[str, Any]:
         if cached is not None:
             return cached
         active = get_blueprint(conn, account_id=principal.account_id, site_id=principal.site_id)
-    view = active.model_dump(mode="json", include={"id", "version", "status", "site_type", "industry", "sectors",
-                                                   "attributes", "taxonomy", "pages", "health"})
-    view["clusters"] = [{"slug": c.slug, "name": c.name, "type": c.type, "hub": c.hub.model_dump(),
-                         "keywords": len(c.keywords)} for c in active.clusters]
+    view = active.model_dump(
+        mode="json",
+        include={
+            "id",
+            "version",
+            "status",
+            "site_type",
+            "industry",
+            "sectors",
+            "attributes",
+            "taxonomy",
+            "pages",
+            "health",
+        },
+    )
+    view["clusters"] = [
+        {"slug": c.slug, "name": c.name, "type": c.type, "hub": c.hub.model_dump(), "keywords": len(c.keywords)}
+        for c in active.clusters
+    ]
     with _VIEWS_LOCK:
         _VIEWS[key] = view
         while len(_VIEWS) > _VIEWS_KEPT:
@@ -138,8 +173,13 @@ def taxonomies(principal: SitePrincipalDep, request: Request, runtime: RuntimeDe
 
 
 @router.get("/queue")
-def content_queue(principal: SitePrincipalDep, request: Request, runtime: RuntimeDep,
-                  limit: int = Query(default=20, ge=1, le=100), include_review: bool = False):  # type: ignore[no-untyped-def]
+def content_queue(
+    principal: SitePrincipalDep,
+    request: Request,
+    runtime: RuntimeDep,
+    limit: int = Query(default=20, ge=1, le=100),
+    include_review: bool = False,
+):  # type: ignore[no-untyped-def]
     statuses = ["approved", "review"] if include_review else ["approved"]
     with runtime.database.connection() as conn:
         rows = conn.execute(
@@ -147,12 +187,24 @@ def content_queue(principal: SitePrincipalDep, request: Request, runtime: Runtim
             " JOIN tasks t ON t.id = c.task_id WHERE c.site_id = %s AND c.status = ANY(%s)"
             " AND NOT EXISTS (SELECT 1 FROM sync_events e WHERE e.content_id = c.id AND e.kind IN ('published', 'updated'))"
             " ORDER BY (c.meta->>'priority_phase')::int NULLS LAST, c.id LIMIT %s",
-            (principal.site_id, statuses, limit)).fetchall()
-    items: list[dict[str, Any]] = [{
-        "content_id": r["id"], "task_id": r["task_id"], "title": r["title"], "slug": r["slug"], "html": r["html"],
-        "status": r["status"], "content_type": r["meta"].get("content_type"), "structure": r["meta"].get("structure"),
-        "cluster": r["meta"].get("cluster"), "meta_description": r["meta"].get("meta_description"),
-        "target_keywords": r["meta"].get("target_keywords", [])} for r in rows]
+            (principal.site_id, statuses, limit),
+        ).fetchall()
+    items: list[dict[str, Any]] = [
+        {
+            "content_id": r["id"],
+            "task_id": r["task_id"],
+            "title": r["title"],
+            "slug": r["slug"],
+            "html": r["html"],
+            "status": r["status"],
+            "content_type": r["meta"].get("content_type"),
+            "structure": r["meta"].get("structure"),
+            "cluster": r["meta"].get("cluster"),
+            "meta_description": r["meta"].get("meta_description"),
+            "target_keywords": r["meta"].get("target_keywords", []),
+        }
+        for r in rows
+    ]
     return ok(request, items)
 
 
@@ -160,23 +212,34 @@ def content_queue(principal: SitePrincipalDep, request: Request, runtime: Runtim
 def confirm_sync(body: SyncEventsIn, principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     ids = [e.content_id for e in body.events]
     with runtime.database.connection() as conn:
-        owned = {r["id"] for r in conn.execute("SELECT id FROM content WHERE site_id = %s AND id = ANY(%s)",
-                                                (principal.site_id, ids)).fetchall()}
+        owned = {
+            r["id"]
+            for r in conn.execute(
+                "SELECT id FROM content WHERE site_id = %s AND id = ANY(%s)", (principal.site_id, ids)
+            ).fetchall()
+        }
         unknown = [i for i in ids if i not in owned]
         if unknown:
-            raise ApiError(404, "content not found for this site", {"events": [f"content {i} not found" for i in unknown]})
+            raise ApiError(
+                404, "content not found for this site", {"events": [f"content {i} not found" for i in unknown]}
+            )
         for event in body.events:
-            conn.execute("INSERT INTO sync_events (site_id, kind, content_id, payload) VALUES (%s, %s, %s, %s)",
-                         (principal.site_id, event.status, event.content_id, Jsonb(event.model_dump())))
+            conn.execute(
+                "INSERT INTO sync_events (site_id, kind, content_id, payload) VALUES (%s, %s, %s, %s)",
+                (principal.site_id, event.status, event.content_id, Jsonb(event.model_dump())),
+            )
             if event.status in {"published", "updated"}:
-                conn.execute("UPDATE content SET status = 'published', updated_at = now() WHERE id = %s",
-                             (event.content_id,))
+                conn.execute(
+                    "UPDATE content SET status = 'published', updated_at = now() WHERE id = %s", (event.content_id,)
+                )
     return ok(request, {"recorded": len(body.events)})
 
 
 @router.post("/status")
 def report_status(body: StatusIn, principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
-        conn.execute("INSERT INTO sync_events (site_id, kind, payload) VALUES (%s, 'status', %s)",
-                     (principal.site_id, Jsonb(body.model_dump())))
+        conn.execute(
+            "INSERT INTO sync_events (site_id, kind, payload) VALUES (%s, 'status', %s)",
+            (principal.site_id, Jsonb(body.model_dump())),
+        )
     return ok(request, {"recorded": True})

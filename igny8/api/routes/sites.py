@@ -33,8 +33,14 @@ class SectorsIn(InputModel):
 
 
 def site_json(site: Site) -> dict[str, Any]:
-    return {"id": site.id, "name": site.name, "url": site.url, "site_type": site.site_type,
-            "industry": site.industry, "sectors": list(site.sectors)}
+    return {
+        "id": site.id,
+        "name": site.name,
+        "url": site.url,
+        "site_type": site.site_type,
+        "industry": site.industry,
+        "sectors": list(site.sectors),
+    }
 
 
 @router.get("/sites")
@@ -47,11 +53,22 @@ def list_sites_route(principal: PrincipalDep, request: Request, runtime: Runtime
 @router.post("/sites", status_code=201)
 def create_site_route(body: SiteIn, principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
-        created = create_site_with_key(conn, runtime.catalog, account_id=principal.account_id, name=body.name,
-                                       url=body.url, industry=body.industry, sectors=body.sectors,
-                                       site_type=body.site_type)
-    return ok(request, {**site_json(created.site), "api_key": created.api_key},
-              "store the site key now: it is shown only once", status_code=201)
+        created = create_site_with_key(
+            conn,
+            runtime.catalog,
+            account_id=principal.account_id,
+            name=body.name,
+            url=body.url,
+            industry=body.industry,
+            sectors=body.sectors,
+            site_type=body.site_type,
+        )
+    return ok(
+        request,
+        {**site_json(created.site), "api_key": created.api_key},
+        "store the site key now: it is shown only once",
+        status_code=201,
+    )
 
 
 @router.get("/sites/{site_id}")
@@ -62,15 +79,18 @@ def read_site(site_id: SiteId, principal: PrincipalDep, request: Request, runtim
 
 
 @router.put("/sites/{site_id}/sectors")
-def set_sectors(site_id: SiteId, body: SectorsIn, principal: AccountPrincipalDep, request: Request,
-                runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def set_sectors(
+    site_id: SiteId, body: SectorsIn, principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep
+):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         site = get_site(conn, account_id=principal.account_id, site_id=site_id)
         _, resolved = resolve_sectors(runtime.catalog, site.industry, body.sectors, site.site_type)
         conn.execute("DELETE FROM site_sectors WHERE site_id = %s", (site_id,))
         for position, sector in enumerate(resolved, start=1):
-            conn.execute("INSERT INTO site_sectors (site_id, sector, position) VALUES (%s, %s, %s)",
-                         (site_id, sector.slug, position))
+            conn.execute(
+                "INSERT INTO site_sectors (site_id, sector, position) VALUES (%s, %s, %s)",
+                (site_id, sector.slug, position),
+            )
         site = get_site(conn, account_id=principal.account_id, site_id=site_id)
     return ok(request, site_json(site))
 
@@ -89,9 +109,21 @@ def site_blueprints(site_id: SiteId, principal: PrincipalDep, request: Request, 
     with runtime.database.connection() as conn:
         get_site(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
         rows = list_blueprints(conn, account_id=principal.account_id, site_id=site_id)
-    return ok(request, [{"id": r.id, "version": r.version, "status": r.status, "health_score": r.health_score,
-                         "keywords": r.keyword_count, "clusters": r.cluster_count,
-                         "created_at": r.created_at.isoformat()} for r in rows])
+    return ok(
+        request,
+        [
+            {
+                "id": r.id,
+                "version": r.version,
+                "status": r.status,
+                "health_score": r.health_score,
+                "keywords": r.keyword_count,
+                "clusters": r.cluster_count,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in rows
+        ],
+    )
 
 
 @router.get("/sites/{site_id}/blueprint")
@@ -105,6 +137,9 @@ def active_blueprint(site_id: SiteId, principal: PrincipalDep, request: Request,
 def health_history(site_id: SiteId, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         get_site(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
-        rows = conn.execute("SELECT score, components, computed_at FROM health_history WHERE site_id = %s"
-                            " ORDER BY computed_at DESC LIMIT 52", (site_id,)).fetchall()
+        rows = conn.execute(
+            "SELECT score, components, computed_at FROM health_history WHERE site_id = %s"
+            " ORDER BY computed_at DESC LIMIT 52",
+            (site_id,),
+        ).fetchall()
     return ok(request, [{**r, "computed_at": r["computed_at"].isoformat()} for r in rows])
