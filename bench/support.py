@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from langgraph.checkpoint.memory import InMemorySaver
-
 from igny8.catalog.loader import load_catalog
 from igny8.config import Settings
-from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_graph, initial_state
+from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_without_review
 from igny8.llm.embedder import FakeEmbedder
 from igny8.llm.gateway import ModelGateway
 from igny8.memory.blueprints import activate_blueprint
@@ -37,9 +35,7 @@ def site_with_blueprint(runtime: Runtime, sector: str = "dental-clinics") -> tup
         auto_approve=True,
     )
     context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
-    values = build_graph(InMemorySaver()).invoke(
-        initial_state(request), {"configurable": {"thread_id": "bench"}}, context=context
-    )
+    values = build_without_review(context, request)
     with runtime.database.connection() as conn:
         activate_blueprint(conn, account_id=account, site_id=values["site_id"], version=values["version"])
     return account, values["site_id"]

@@ -14,10 +14,9 @@ from igny8.config import get_settings
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.tenancy import NotFound, local_account
 from igny8.pipeline.enhance import enhance_site
-from igny8.pipeline.linking import link_site
+from igny8.pipeline.linking import audit_site, link_site
 from igny8.pipeline.optimize import optimise_lowest, optimise_page, score_site
 from igny8.runtime import Runtime, open_runtime
-from igny8.tools.link_audit import AuditPage, audit_links
 
 links_app = typer.Typer(help="Internal links: plan and place them, or audit a whole site.", no_args_is_help=True)
 schema_app = typer.Typer(help="JSON-LD and on-page SERP elements.", no_args_is_help=True)
@@ -39,23 +38,6 @@ def _with_site(site: int, work: Callable[[Runtime, int, Any], Any]) -> Any:
         raise fail(str(exc)) from exc
 
 
-def site_audit(runtime: Runtime, site: int, blueprint: Any):  # type: ignore[no-untyped-def]
-    plan = {p.slug: p for p in blueprint.pages}
-    with runtime.database.connection() as conn:
-        rows = conn.execute("SELECT slug, html FROM content WHERE site_id = %s", (site,)).fetchall()
-    return audit_links(
-        [
-            AuditPage(
-                r["slug"],
-                plan[r["slug"]].kind if r["slug"] in plan else "page",
-                plan[r["slug"]].cluster if r["slug"] in plan else None,
-                r["html"],
-            )
-            for r in rows
-        ]
-    )
-
-
 @links_app.command("plan")
 def links_plan(site: int = typer.Option(...), as_json: bool = typer.Option(False, "--json")) -> None:
     """Place internal links in every written page (incremental; a page keeps the links it has)."""
@@ -75,7 +57,7 @@ def links_plan(site: int = typer.Option(...), as_json: bool = typer.Option(False
 @links_app.command("audit")
 def links_audit(site: int = typer.Option(...), as_json: bool = typer.Option(False, "--json")) -> None:
     """Orphans, broken internal links, supporting pages missing their hub link, density, coverage."""
-    report = _with_site(site, lambda rt, account, bp: site_audit(rt, site, bp))
+    report = _with_site(site, lambda rt, account, bp: audit_site(rt.database, site_id=site, blueprint=bp))
     print(json.dumps(report.as_dict(), indent=2)) if as_json else console.print(report.readable())
     if not report.ok:
         raise typer.Exit(1)

@@ -14,12 +14,11 @@ from typing_extensions import TypedDict
 
 from igny8.domain.blueprint import Blueprint
 from igny8.memory.blueprints import get_blueprint
-from igny8.pipeline.linking import link_site
+from igny8.pipeline.linking import audit_site, link_site
 from igny8.pipeline.optimize import optimise_lowest
 from igny8.pipeline.run import run_pipeline
 from igny8.runtime import Runtime as AppRuntime
 from igny8.tools.health import SiteState, score_health
-from igny8.tools.link_audit import AuditPage, audit_links
 
 HEALTH_DROP_ALERT = 10.0
 REOPTIMIZE_BELOW = 60.0
@@ -92,22 +91,8 @@ def audit_and_repair_links(state: MaintenanceState, runtime: Runtime[Maintenance
         return {}
     ctx = runtime.context
     blueprint = _blueprint(ctx, state)
-    plan = {p.slug: p for p in blueprint.pages}
-
     def audit():  # type: ignore[no-untyped-def]
-        with ctx.runtime.database.connection() as conn:
-            rows = conn.execute("SELECT slug, html FROM content WHERE site_id = %s", (state["site_id"],)).fetchall()
-        return audit_links(
-            [
-                AuditPage(
-                    r["slug"],
-                    plan[r["slug"]].kind if r["slug"] in plan else "page",
-                    plan[r["slug"]].cluster if r["slug"] in plan else None,
-                    r["html"],
-                )
-                for r in rows
-            ]
-        )
+        return audit_site(ctx.runtime.database, site_id=state["site_id"], blueprint=blueprint)
 
     before = audit()
     repaired = 0

@@ -301,3 +301,12 @@ def initial_state(request: BuildRequest) -> dict[str, Any]:
         "site_id": request["site_id"],
         "version": None,
     }
+
+
+def build_without_review(context: SiteBuildContext, request: BuildRequest, checkpointer: Any = None) -> dict[str, Any]:
+    """Run a whole build with the reviews approved (``auto_approve``); returns the final state values."""
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    graph = build_graph(checkpointer or InMemorySaver())
+    config = {"configurable": {"thread_id": f"auto-{request['account_id']}-{'-'.join(request['sectors'])}"}}
+    return graph.invoke(initial_state({**request, "auto_approve": True}), config, context=context)  # type: ignore[typeddict-item]

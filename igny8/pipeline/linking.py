@@ -17,6 +17,7 @@ from igny8.agents.linker import LinkerAgent
 from igny8.domain.blueprint import Blueprint
 from igny8.llm.gateway import Meter, ModelGateway
 from igny8.memory.database import Database
+from igny8.tools.link_audit import AuditPage, LinkAudit, audit_links
 from igny8.tools.link_scoring import Candidate, PageInfo
 
 log = logging.getLogger(__name__)
@@ -219,3 +220,15 @@ def _rescue_orphans(
             _store(database, site_id, source, document, placed, pages)
             rescued += 1
     return rescued
+
+
+def audit_site(database: Database, *, site_id: int, blueprint: Blueprint) -> LinkAudit:
+    """Audit mode over every written page of a site."""
+    plan = {p.slug: p for p in blueprint.pages}
+    with database.connection() as conn:
+        rows = conn.execute("SELECT slug, html FROM content WHERE site_id = %s", (site_id,)).fetchall()
+    return audit_links([
+        AuditPage(r["slug"], plan[r["slug"]].kind if r["slug"] in plan else "page",
+                  plan[r["slug"]].cluster if r["slug"] in plan else None, r["html"])
+        for r in rows
+    ])

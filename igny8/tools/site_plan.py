@@ -42,92 +42,40 @@ def plan_taxonomy(attributes: list[Attribute]) -> list[Taxonomy]:
     ]
 
 
-def _commercial_pages(
-    site_type: SiteType, attributes: list[Attribute], business_name: str, slugs: _Slugs
-) -> list[PagePlan]:
-    home = business_name or "Home"
+def _commercial(title: str, slug: str, structure: str, content_type: str = "page",
+                attribute: Attribute | None = None, value: str | None = None) -> PagePlan:
+    return PagePlan(title=title, slug=slug, kind="commercial", content_type=content_type,  # type: ignore[arg-type]
+                    structure=structure, cluster=None, priority_phase=1,  # type: ignore[arg-type]
+                    target_keywords=[value.lower()] if value else [],
+                    attribute_values={attribute.slug: value} if attribute and value else {})
+
+
+# Per site type: (attribute kind that gets a page per value, title form, structure, content type).
+_COMMERCIAL_BY_SITE_TYPE = {
+    "local_service": ("category", "{v} Services", "service_page", "page"),
+    "ecommerce": ("category", "Shop {v}", "product_page", "product"),
+    "saas": ("feature", "{v}", "landing_page", "page"),
+}
+
+
+def _commercial_pages(site_type: SiteType, attributes: list[Attribute], business_name: str,
+                      slugs: _Slugs) -> list[PagePlan]:
     pages = [
-        PagePlan(
-            title=home,
-            slug=slugs.take("home"),
-            kind="commercial",
-            content_type="page",
-            structure="landing_page",
-            cluster=None,
-            priority_phase=1,
-            target_keywords=[],
-        ),
-        PagePlan(
-            title=f"About {business_name}" if business_name else "About Us",
-            slug=slugs.take("about"),
-            kind="commercial",
-            content_type="page",
-            structure="business_page",
-            cluster=None,
-            priority_phase=1,
-            target_keywords=[],
-        ),
+        _commercial(business_name or "Home", slugs.take("home"), "landing_page"),
+        _commercial(f"About {business_name}" if business_name else "About Us", slugs.take("about"), "business_page"),
     ]
-    category = next((a for a in attributes if a.kind == "category" and a.level == "primary"), None)
-    features = next((a for a in attributes if a.kind == "feature"), None)
-    if site_type == "local_service" and category:
-        pages += [
-            PagePlan(
-                title=f"{v} Services",
-                slug=slugs.take(f"{v} services"),
-                kind="commercial",
-                content_type="page",
-                structure="service_page",
-                cluster=None,
-                priority_phase=1,
-                target_keywords=[v.lower()],
-                attribute_values={category.slug: v},
-            )
-            for v in category.values
-        ]
-    elif site_type == "ecommerce" and category:
-        pages += [
-            PagePlan(
-                title=f"Shop {v}",
-                slug=slugs.take(f"shop {v}"),
-                kind="commercial",
-                content_type="product",
-                structure="product_page",
-                cluster=None,
-                priority_phase=1,
-                target_keywords=[v.lower()],
-                attribute_values={category.slug: v},
-            )
-            for v in category.values
-        ]
-    elif site_type == "saas":
-        pages.append(
-            PagePlan(
-                title="Pricing",
-                slug=slugs.take("pricing"),
-                kind="commercial",
-                content_type="page",
-                structure="landing_page",
-                cluster=None,
-                priority_phase=1,
-                target_keywords=[],
-            )
-        )
-        if features:
-            pages += [
-                PagePlan(
-                    title=f"{v}",
-                    slug=slugs.take(f"features {v}"),
-                    kind="commercial",
-                    content_type="page",
-                    structure="landing_page",
-                    cluster=None,
-                    priority_phase=1,
-                    target_keywords=[v.lower()],
-                    attribute_values={features.slug: v},
-                )
-                for v in features.values
-            ]
+    if site_type == "saas":
+        pages.append(_commercial("Pricing", slugs.take("pricing"), "landing_page"))
+    rule = _COMMERCIAL_BY_SITE_TYPE.get(site_type)
+    if rule is None:
+        return pages
+    kind, title, structure, content_type = rule
+    attribute = next((a for a in attributes if a.kind == kind and (kind != "category" or a.level == "primary")), None)
+    if attribute is not None:
+        for value in attribute.values:
+            name = title.format(v=value)
+            slug = slugs.take(f"features {value}" if site_type == "saas" else name)
+            pages.append(_commercial(name, slug, structure, content_type, attribute, value))
     return pages
 
 
@@ -199,63 +147,86 @@ def plan_pages(
     return pages
 
 
-def plan_links(pages: list[PagePlan], clusters: list[Cluster]) -> list[LinkPlan]:
-    """The link skeleton the linker fills in: hub↔supporting, siblings, term↔hub, cross-cluster via a
-    shared attribute value, and content → commercial page."""
-    links: list[LinkPlan] = []
-    seen: set[tuple[str, str]] = set()
+class _LinkMap:
+    """Links without self links or repeats, in the order they were planned."""
 
-    def add(source: str, target: str, link_type: str) -> None:
-        if source != target and (source, target) not in seen:
-            seen.add((source, target))
-            links.append(LinkPlan(source=source, target=target, link_type=link_type))  # type: ignore[arg-type]
+    def __init__(self) -> None:
+        self.links: list[LinkPlan] = []
+        self._seen: set[tuple[str, str]] = set()
 
-    hubs = {p.cluster: p for p in pages if p.kind == "hub"}
-    supporting: dict[str, list[PagePlan]] = defaultdict(list)
-    for page in pages:
-        if page.kind == "supporting" and page.cluster:
-            supporting[page.cluster].append(page)
-    terms = {(s, v): p for p in pages if p.kind == "term" for s, v in p.attribute_values.items()}
-    commercial = {(s, v): p for p in pages if p.kind == "commercial" for s, v in p.attribute_values.items()}
-    home = next((p for p in pages if p.slug == "home"), None)
+    def add(self, source: PagePlan, target: PagePlan, link_type: str) -> None:
+        if source.slug != target.slug and (source.slug, target.slug) not in self._seen:
+            self._seen.add((source.slug, target.slug))
+            self.links.append(LinkPlan(source=source.slug, target=target.slug, link_type=link_type))  # type: ignore[arg-type]
 
-    for cluster_slug, hub in hubs.items():
-        assert cluster_slug is not None
-        members = supporting[cluster_slug]
-        for page in members:
-            add(hub.slug, page.slug, "hub_to_supporting")
-            add(page.slug, hub.slug, "supporting_to_hub")
-        for a, b in zip(members, members[1:] + members[:1], strict=True):
-            add(a.slug, b.slug, "sibling")
+    @property
+    def targets(self) -> set[str]:
+        return {link.target for link in self.links}
+
+
+def _by_value(pages: list[PagePlan], kind: str) -> dict[tuple[str, str], PagePlan]:
+    return {pair: p for p in pages if p.kind == kind for pair in p.attribute_values.items()}
+
+
+def _link_cluster(links: _LinkMap, hub: PagePlan, members: list[PagePlan], terms: dict, commercial: dict) -> None:
+    for page in members:
+        links.add(hub, page, "hub_to_supporting")
+        links.add(page, hub, "supporting_to_hub")
+    for a, b in zip(members, members[1:] + members[:1], strict=True):
+        links.add(a, b, "sibling")
+    for pair in hub.attribute_values.items():
+        if pair in terms:
+            links.add(hub, terms[pair], "hub_to_term")
+            links.add(terms[pair], hub, "term_to_hub")
+        if pair in commercial:
+            links.add(hub, commercial[pair], "to_commercial")
+            for page in members[:1]:
+                links.add(page, commercial[pair], "to_commercial")
+
+
+def _link_shared_values(links: _LinkMap, hubs: list[PagePlan]) -> None:
+    sharing: dict[tuple[str, str], list[PagePlan]] = defaultdict(list)
+    for hub in hubs:
         for pair in hub.attribute_values.items():
-            if pair in terms:
-                add(hub.slug, terms[pair].slug, "hub_to_term")
-                add(terms[pair].slug, hub.slug, "term_to_hub")
-            if pair in commercial:
-                add(hub.slug, commercial[pair].slug, "to_commercial")
-                for page in members[:1]:
-                    add(page.slug, commercial[pair].slug, "to_commercial")
-    by_value: dict[tuple[str, str], list[PagePlan]] = defaultdict(list)
-    for hub in hubs.values():
-        for pair in hub.attribute_values.items():
-            by_value[pair].append(hub)
-    for sharing in by_value.values():
-        for a, b in zip(sharing, sharing[1:], strict=False):
-            add(a.slug, b.slug, "cross_cluster")
-            add(b.slug, a.slug, "cross_cluster")
-    keyword_values: dict[tuple[str, str], list[str]] = defaultdict(list)
+            sharing[pair].append(hub)
+    for group in sharing.values():
+        for a, b in zip(group, group[1:], strict=False):
+            links.add(a, b, "cross_cluster")
+            links.add(b, a, "cross_cluster")
+
+
+def _link_the_unlinked(links: _LinkMap, pages: list[PagePlan], hubs: dict, clusters: list[Cluster]) -> None:
+    """Every page but the home page gets an inbound link: from a hub whose keywords use its value, else home."""
+    clusters_of_value: dict[tuple[str, str], list[str]] = defaultdict(list)
     for cluster in clusters:
         for keyword in cluster.keywords:
-            for pair in keyword.source.items():
-                keyword_values[(pair[0].removesuffix("#2"), pair[1])].append(cluster.slug)
-    inbound = {link.target for link in links}
+            for slug, value in keyword.source.items():
+                clusters_of_value[(slug.removesuffix("#2"), value)].append(cluster.slug)
+    home = next((p for p in pages if p.slug == "home"), None)
+    inbound = links.targets
     for page in pages:
         if page.slug in inbound or page is home:
             continue
-        related = next(
-            (hubs[c] for pair in page.attribute_values.items() for c in keyword_values.get(pair, []) if c in hubs), None
-        )
-        source = related or home
-        if source is not None:
-            add(source.slug, page.slug, "contextual" if related else "to_commercial")
-    return links
+        related = next((hubs[c] for pair in page.attribute_values.items() for c in clusters_of_value.get(pair, [])
+                        if c in hubs), None)
+        if related is not None:
+            links.add(related, page, "contextual")
+        elif home is not None:
+            links.add(home, page, "to_commercial")
+
+
+def plan_links(pages: list[PagePlan], clusters: list[Cluster]) -> list[LinkPlan]:
+    """The link skeleton the linker fills in: hub↔supporting, siblings, term↔hub, cross-cluster via a
+    shared attribute value, and content → commercial page."""
+    links = _LinkMap()
+    hubs = {p.cluster: p for p in pages if p.kind == "hub"}
+    supporting: dict[str | None, list[PagePlan]] = defaultdict(list)
+    for page in pages:
+        if page.kind == "supporting":
+            supporting[page.cluster].append(page)
+    terms, commercial = _by_value(pages, "term"), _by_value(pages, "commercial")
+    for cluster_slug, hub in hubs.items():
+        _link_cluster(links, hub, supporting[cluster_slug], terms, commercial)
+    _link_shared_values(links, list(hubs.values()))
+    _link_the_unlinked(links, pages, hubs, clusters)
+    return links.links

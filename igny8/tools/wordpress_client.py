@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -82,6 +83,11 @@ class WordPressClient:
         timeout_s: float = 30.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        address = urlsplit(base_url)
+        if address.scheme not in ("http", "https") or not address.hostname:
+            raise ValueError(f"a WordPress address starts with https:// or http://, not {base_url[:40]!r}")
+        if address.username or address.password:
+            raise ValueError("give the WordPress user and application password separately, not inside the URL")
         self.base_url = base_url.rstrip("/")
         self.username = username
         self.timeout_s = timeout_s
@@ -131,6 +137,12 @@ class WordPressClient:
             raise WordPressUnreachable(
                 f"cannot reach WordPress at {self.base_url} ({where}): {type(exc).__name__}: {exc}"
             ) from None
+        if response.is_redirect:
+            raise WordPressUnreachable(
+                f"{self.base_url} redirects {where} to {response.headers.get('location', '?')}: save the connection "
+                "with the site's final address (requests are not followed: a redirected POST loses its body)",
+                status=response.status_code,
+            )
         if response.is_success:
             if "json" not in response.headers.get("content-type", ""):
                 raise WordPressUnreachable(

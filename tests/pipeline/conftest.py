@@ -1,11 +1,10 @@
 from collections.abc import Iterator
 
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
 
 from igny8.catalog.loader import load_catalog
 from igny8.config import Settings
-from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_graph, initial_state
+from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_without_review
 from igny8.llm.embedder import FakeEmbedder
 from igny8.llm.gateway import ModelGateway
 from igny8.memory.blueprints import activate_blueprint
@@ -40,9 +39,7 @@ def active_site(runtime: Runtime) -> tuple[int, int]:
         auto_approve=True,
     )
     context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
-    values = build_graph(InMemorySaver()).invoke(
-        initial_state(request), {"configurable": {"thread_id": "p"}}, context=context
-    )
+    values = build_without_review(context, request)
     with runtime.database.connection() as conn:
         activate_blueprint(conn, account_id=account, site_id=values["site_id"], version=values["version"])
     return account, values["site_id"]

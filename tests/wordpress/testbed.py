@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,28 +69,47 @@ echo json_encode(['user' => 'admin', 'application_password' => $created[0]]);
 """
 
 
+def _tool_path(name: str) -> str | None:
+    """A program on PATH or in the sbin folders (mariadbd lives in /usr/sbin, often not on a user's PATH)."""
+    return shutil.which(name, path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))
+
+
+def _tool(name: str) -> str:
+    path = _tool_path(name)
+    if path is None:
+        raise RuntimeError(f"{name} is not installed: apt-get install wordpress php-cli php-mysql mariadb-server")
+    return path
+
+
 def missing_tools() -> list[str]:
     """What this machine lacks to run the testbed (empty when it can run)."""
-    missing = [tool for tool in REQUIRED_TOOLS if shutil.which(tool) is None]
+    missing = [tool for tool in REQUIRED_TOOLS if _tool_path(tool) is None]
     if not (WORDPRESS_SOURCE / "wp-load.php").exists():
         missing.append(str(WORDPRESS_SOURCE))
     return missing
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def free_ports(count: int) -> list[int]:
+    """Ports free on 127.0.0.1 now (held open together, so they differ)."""
+    probes = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
-def _wait_until(check, timeout_s: float, what: str, log: Path) -> None:  # type: ignore[no-untyped-def]
+def _wait_until(check: Callable[[], bool], process: subprocess.Popen, what: str, log: Path, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         if check():
             return
         time.sleep(0.05)
     tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-    raise RuntimeError(f"{what} did not come up within {timeout_s:.0f}s; log {log}:\n{tail}")
+    state = f"exited with {process.returncode}" if process.poll() is not None else f"is not up after {timeout_s:.0f}s"
+    raise RuntimeError(f"{what} {state}; the end of {log}:\n{tail}")
 
 
 def _stop_group(process: subprocess.Popen | None) -> None:
@@ -112,8 +132,8 @@ class WordPressTestbed:
     """One running WordPress. ``reset()`` empties it and issues a new application password."""
 
     work_dir: Path
-    db_port: int = field(default_factory=free_port)
-    http_port: int = field(default_factory=free_port)
+    db_port: int
+    http_port: int
     application_password: str = ""
     start_seconds: float = 0.0
     _db_password: str = field(default_factory=lambda: secrets.token_urlsafe(16), repr=False)
@@ -143,7 +163,8 @@ class WordPressTestbed:
     @classmethod
     def start(cls, work_dir: Path) -> WordPressTestbed:
         started = time.perf_counter()
-        bed = cls(work_dir=work_dir)
+        db_port, http_port = free_ports(2)
+        bed = cls(work_dir=work_dir, db_port=db_port, http_port=http_port)
         work_dir.mkdir(parents=True, exist_ok=True)
         try:
             bed._start_database()
@@ -176,7 +197,7 @@ class WordPressTestbed:
         log = self.work_dir / "mariadb.log"
         subprocess.run(
             [
-                "mariadb-install-db",
+                _tool("mariadb-install-db"),
                 "--no-defaults",
                 f"--datadir={self._datadir}",
                 f"--user={os_user}",
@@ -190,7 +211,7 @@ class WordPressTestbed:
         with log.open("ab") as out:
             self._database = subprocess.Popen(
                 [
-                    "mariadbd",
+                    _tool("mariadbd"),
                     "--no-defaults",
                     f"--datadir={self._datadir}",
                     f"--socket={self._socket}",
@@ -209,14 +230,22 @@ class WordPressTestbed:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
-        _wait_until(lambda: self._socket.exists() and self._sql_ok("SELECT 1"), 60, "MariaDB", log)
+        ready = lambda: self._socket.exists() and self._sql_ok("SELECT 1")  # noqa: E731
+        _wait_until(ready, self._database, "MariaDB", log, timeout_s=60)
 
     def _sql_ok(self, statement: str) -> bool:
         return self._run_sql(statement).returncode == 0
 
     def _run_sql(self, statement: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            ["mariadb", "--no-defaults", f"--socket={self._socket}", f"--user={getpass.getuser()}", "-e", statement],
+            [
+                _tool("mariadb"),
+                "--no-defaults",
+                f"--socket={self._socket}",
+                f"--user={getpass.getuser()}",
+                "-e",
+                statement,
+            ],
             capture_output=True,
             text=True,
             timeout=60,
@@ -283,7 +312,7 @@ require_once ABSPATH . 'wp-settings.php';
 
     def _install(self) -> None:
         result = subprocess.run(
-            ["php", str(self.site_dir / "igny8-install.php"), f"127.0.0.1:{self.http_port}"],
+            [_tool("php"), str(self.site_dir / "igny8-install.php"), f"127.0.0.1:{self.http_port}"],
             cwd=self.site_dir,
             capture_output=True,
             text=True,
@@ -298,7 +327,7 @@ require_once ABSPATH . 'wp-settings.php';
         with log.open("ab") as out:
             self._server = subprocess.Popen(
                 [
-                    "php",
+                    _tool("php"),
                     "-d",
                     "upload_max_filesize=16M",
                     "-d",
@@ -316,7 +345,7 @@ require_once ABSPATH . 'wp-settings.php';
                 env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"},
                 start_new_session=True,
             )
-        _wait_until(self._answers, 30, "the PHP server", log)
+        _wait_until(self._answers, self._server, "the PHP server", log, timeout_s=30)
 
     def _answers(self) -> bool:
         try:
