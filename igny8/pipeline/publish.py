@@ -7,7 +7,13 @@ What becomes what on WordPress:
   content_type product  → a page: WooCommerce products live behind another API (``/wc/v3``, its own keys).
 The blueprint's taxonomies become custom taxonomies (registered by the IGNY8 plugin), their values terms;
 every post and page carries the terms of its attribute values, its featured image, and the meta that ties
-it to IGNY8: igny8_content_id, igny8_task_id, igny8_cluster, igny8_blueprint_version.
+it to IGNY8: igny8_content_id, igny8_task_id, igny8_cluster, igny8_blueprint_version. Tags are not used: a tag
+per keyword makes thin archive pages, which the SAG rules out; the blueprint's flat taxonomies play that part.
+
+Featured images are uploaded as they are, nothing is converted. The embedded image renderer writes SVG title
+cards, and WordPress refuses SVG uploads unless the site allows them (a plugin, or the test bed's must-use
+plugin): a refused image is reported in ``warnings`` and the page is published without one. For real sites,
+configure a PNG image model (IGNY8_IMAGE_MODEL, a LiteLLM image model), whose images WordPress accepts.
 
 Idempotent and safe after a crash: publish_records maps content to the WordPress object, so a re-run
 updates it (or skips it when nothing changed); a post created just before a crash, with no record yet, is
@@ -43,6 +49,7 @@ from igny8.tools.wordpress_client import (
 log = logging.getLogger(__name__)
 
 WP_TYPE_FOR_CONTENT: dict[str, WpType] = {"post": "posts", "page": "pages", "taxonomy": "pages", "product": "pages"}
+WORDPRESS_STATUSES = ("publish", "draft", "pending", "private")  # what the posts and pages get on WordPress
 _LOCK_NAMESPACE = 0x1687_0007  # advisory lock (namespace, site id): one publish run per site at a time
 _FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>\n?", re.DOTALL)
 SVG_ADVICE = (
@@ -383,6 +390,8 @@ def publish_site(
     reported in ``failures`` and the others go on. ``force`` sends pages even when nothing changed;
     ``recreate_missing`` creates again a page deleted on WordPress since it was published.
     """
+    if wordpress_status not in WORDPRESS_STATUSES:
+        raise ValueError(f"wordpress_status must be one of {', '.join(WORDPRESS_STATUSES)}, not {wordpress_status!r}")
     started = time.perf_counter()
     statuses = ["approved", "published", *(["review"] if include_review else [])]
     result = PublishResult()

@@ -36,13 +36,13 @@ def parse_review_lines(lines: list[str]) -> dict[str, list[dict[str, Any]]]:
             attribute_edits.append({"op": "rename_value", "attribute": target, "value": rest, "new_name": new})
         elif noun == "attribute" and verb in {"remove", "rename"}:
             attribute_edits.append({"op": f"{verb}_attribute", "attribute": target, "new_name": new})
-        elif noun == "attribute" and verb == "add" and len(words) == 5 and new:
+        elif noun == "attribute" and verb == "add" and len(words) >= 5 and new:
             attribute_edits.append(
                 {
                     "op": "add_attribute",
-                    "attribute": target,
-                    "level": words[3],
-                    "kind": words[4],
+                    "attribute": " ".join(words[2:-2]),
+                    "level": words[-2],
+                    "kind": words[-1],
                     "values": [v.strip() for v in new.split(",") if v.strip()],
                 }
             )

@@ -275,7 +275,3 @@ class WordPressClient:
 
     def update_item(self, wp_type: WpType, wp_id: int, payload: dict[str, Any]) -> dict[str, Any]:
         return self.request("POST", f"/wp/v2/{wp_type}/{wp_id}", json=payload).json()
-
-    def count_items(self, wp_type: WpType, *, status: str = "publish,future,draft,pending,private") -> int:
-        response = self.request("GET", f"/wp/v2/{wp_type}", params={"status": status, "per_page": 1, "context": "edit"})
-        return int(response.headers.get("X-WP-Total", "0"))

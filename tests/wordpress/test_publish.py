@@ -23,8 +23,8 @@ from igny8.pipeline.publish import (
 )
 from igny8.pipeline.run import run_pipeline
 from igny8.runtime import Runtime
-from igny8.tools.wordpress_client import WordPressAuthError
-from tests.wordpress.testbed import WordPressTestbed
+from igny8.tools.wordpress_client import WordPressAuthError, WordPressUnreachable
+from tests.wordpress.testbed import WordPressTestbed, free_ports
 
 # Phase 1 (hubs, service pages, term pages), the phase-2 hubs, then the first supporting posts.
 PAGES_WITH_POSTS = 66
@@ -128,22 +128,27 @@ def test_a_pipeline_built_site_is_published_with_taxonomies_terms_media_and_meta
     rest = _rest(wordpress)
     # The blueprint's taxonomies, registered by the plugin with show_in_rest, hold every attribute value.
     registered = rest.get("/wp/v2/taxonomies", params={"context": "edit"}).json()
-    rest_bases = {}
+    rest_bases, term_ids = {}, {}
     for taxonomy in blueprint.taxonomy:
         assert taxonomy.slug in registered, f"taxonomy {taxonomy.slug} missing"
         assert registered[taxonomy.slug]["hierarchical"] is taxonomy.hierarchical
         rest_bases[taxonomy.attribute] = registered[taxonomy.slug]["rest_base"]
         terms = rest.get(f"/wp/v2/{rest_bases[taxonomy.attribute]}", params={"per_page": 100}).json()
         assert sorted(t["slug"] for t in terms) == sorted(t.slug for t in taxonomy.terms)
-    health = rest.get("/igny8/v1/health").json()
-    assert health["success"] and sorted(health["data"]["taxonomies"]) == sorted(t.slug for t in blueprint.taxonomy)
+        by_slug = {t["slug"]: t["id"] for t in terms}
+        term_ids |= {(taxonomy.attribute, term.value): by_slug[term.slug] for term in taxonomy.terms}
+    with runtime.database.connection() as conn:
+        client = wordpress_client_for_site(conn, account_id=account, site_id=site_id)
+    with client:
+        health = client.plugin_health()
+    assert sorted(health["taxonomies"]) == sorted(t.slug for t in blueprint.taxonomy)
 
     # Posts for posts, pages for pages and term pages; nothing else on the site.
     assert _total(rest, "posts") == sum(WP_TYPE_FOR_CONTENT[r["meta"]["content_type"]] == "posts" for r in published)
     assert _total(rest, "pages") == sum(WP_TYPE_FOR_CONTENT[r["meta"]["content_type"]] == "pages" for r in published)
     categories = {c["slug"]: c["id"] for c in rest.get("/wp/v2/categories", params={"per_page": 100}).json()}
     plan = {p.slug: p for p in blueprint.pages}
-    term_slugs = {(t.attribute, term.value): term.slug for t in blueprint.taxonomy for term in t.terms}
+    assignments = 0
     for row in published:
         item = rest.get(f"/wp/v2/{row['wp_type']}/{row['wp_id']}", params={"context": "edit"}).json()
         assert row["wp_type"] == WP_TYPE_FOR_CONTENT[row["meta"]["content_type"]]
@@ -159,10 +164,12 @@ def test_a_pipeline_built_site_is_published_with_taxonomies_terms_media_and_meta
         assert media["mime_type"] == "image/svg+xml" and media["alt_text"] == row["title"]
         for attribute, value in plan[row["slug"]].attribute_values.items():
             attribute = attribute.removesuffix("#2")
-            terms = rest.get(f"/wp/v2/{rest_bases[attribute]}", params={"slug": term_slugs[attribute, value]}).json()
-            assert terms[0]["id"] in item[rest_bases[attribute]], (row["slug"], attribute, value)
+            assert term_ids[attribute, value] in item[rest_bases[attribute]], (row["slug"], attribute, value)
+            assignments += 1
         if row["wp_type"] == "posts":
             assert item["categories"] == [categories[row["meta"]["cluster"]]]
+
+    assert assignments > len(published) // 2, "most pages stand on attribute values and carry their terms"
 
     # The pretty permalink serves the page through the theme.
     page = httpx.get(published[0]["wp_link"], timeout=30)
@@ -285,3 +292,23 @@ def test_a_wrong_application_password_is_a_clear_error_and_publishes_nothing(
     rest = _rest(wordpress)
     assert (_total(rest, "posts"), _total(rest, "pages"), _total(rest, "media")) == (0, 0, 0)
     assert rest.get("/igny8/v1/health").json()["data"]["taxonomies"] == []
+
+
+def test_an_unreachable_wordpress_stops_the_run_before_anything_changes(
+    runtime: Runtime, active_site: tuple[int, int]
+) -> None:
+    account, site_id = active_site
+    blueprint = _build(runtime, active_site, 1)
+    (closed_port,) = free_ports(1)
+    with runtime.database.connection() as conn:
+        save_wordpress_connection(
+            conn,
+            account_id=account,
+            site_id=site_id,
+            base_url=f"http://127.0.0.1:{closed_port}",
+            username="admin",
+            application_password="abcd efgh ijkl mnop qrst uvwx",
+        )
+    with pytest.raises(WordPressUnreachable, match=f"cannot reach WordPress at http://127.0.0.1:{closed_port}"):
+        _publish(runtime, active_site, blueprint)
+    assert [r["status"] for r in _content(runtime, site_id)] == ["approved"]

@@ -63,8 +63,9 @@ add_action('init', function () {
     foreach (get_option(IGNY8_TAXONOMIES_OPTION, []) as $key => $spec) {
         igny8_register_taxonomy($key, $spec);
     }
-    $can_edit = function () {
-        return current_user_can('edit_posts');
+    // Whoever may edit the post may write its IGNY8 meta (editors and administrators, authors on their own).
+    $can_edit = function ($allowed, $meta_key, $post_id) {
+        return current_user_can('edit_post', $post_id);
     };
     foreach (IGNY8_POST_TYPES as $post_type) {
         foreach (IGNY8_META as $meta_key => $type) {
@@ -148,6 +149,7 @@ add_action('rest_api_init', function () {
     ]);
 });
 
+// Test bed only: an SVG can carry scripts, so real sites should not accept SVG from untrusted uploaders.
 add_filter('upload_mimes', function ($mimes) {
     if (get_option('igny8_testbed_allow_svg', true)) {
         $mimes['svg'] = 'image/svg+xml';
