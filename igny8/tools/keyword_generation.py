@@ -79,13 +79,20 @@ def generate_site_keywords(attribute_set: AttributeSet, embedder: Embedder) -> G
 
     vectors = embedder.embed([c.text for _, c in unique]) if unique else np.zeros((0, embedder.dimension))
     keep = np.ones(len(unique), dtype=bool)
-    if len(unique) > 1:
-        similarity = vectors @ vectors.T
-        np.fill_diagonal(similarity, 0.0)
-        for i in range(len(unique)):
-            if keep[i]:
-                later = np.nonzero(similarity[i, i + 1 :] >= NEAR_DUPLICATE_COSINE)[0] + i + 1
-                keep[later] = False
+    # Same meaning is judged only between keywords of the same intersection: "dental implants cost" and
+    # "dental implants price" say one thing; "chapter 7 bankruptcy" and "chapter 13 bankruptcy" embed almost
+    # alike but are different values, hence different pages.
+    by_intersection: dict[frozenset[tuple[str, str]], list[int]] = {}
+    for index, (_, candidate) in enumerate(unique):
+        by_intersection.setdefault(frozenset(candidate.values), []).append(index)
+    for members in by_intersection.values():
+        if len(members) < 2:
+            continue
+        block = vectors[members] @ vectors[members].T
+        for i in range(len(members)):
+            if keep[members[i]]:
+                for j in np.nonzero(block[i, i + 1 :] >= NEAR_DUPLICATE_COSINE)[0] + i + 1:
+                    keep[members[j]] = False
     kept = [pair for pair, k in zip(unique, keep, strict=True) if k]
     keywords = [
         Keyword(
