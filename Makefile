@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip -q --disable-pip-version-check
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test bench lint clean wordpress-deps
 
 install: $(VENV)/.installed
 
@@ -20,7 +20,17 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(VENV)/bin/igny8 demo
 
-test: install
+# tests/wordpress publish to a real WordPress on 127.0.0.1 (Debian's wordpress, php-cli, MariaDB). They are
+# installed when missing and apt is usable (as root); otherwise those tests skip and say why.
+wordpress-deps:
+	@if ! command -v php >/dev/null 2>&1 || ! { command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; }; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordpress php-cli php-mysql \
+				mariadb-server >/dev/null; } || echo "could not install WordPress, PHP and MariaDB: tests/wordpress will skip"; \
+		else echo "WordPress, PHP or MariaDB missing and apt not usable: tests/wordpress will skip"; fi; \
+	fi
+
+test: install wordpress-deps
 	$(PY) -m pytest
 
 bench: install

@@ -58,6 +58,7 @@ def _register_subcommands() -> None:
         cli_demo,
         cli_maintenance,
         cli_pipeline,
+        cli_publish,
         cli_seo,
         cli_service,
     )

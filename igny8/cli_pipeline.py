@@ -36,7 +36,7 @@ def run_with_progress(runtime, account: int, site: int, limit: int | None, stage
 def pipeline_run(
     site: int = typer.Option(..., help="Site id (see `igny8 blueprint list`)."),
     limit: int | None = typer.Option(None, help="Only the first N pages in priority order."),
-    stages: str | None = typer.Option(None, help="Comma-separated: ideas,tasks,content,links,schema,images,review."),
+    stages: str | None = typer.Option(None, help="Comma-separated: ideas,tasks,content,links,schema,images,review,publish."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Ideas → tasks → content → images → review and export; resumes a run that was stopped."""

@@ -27,11 +27,12 @@ from igny8.memory.tenancy import get_site
 from igny8.pipeline.briefs import build_brief, ordered_pages
 from igny8.pipeline.enhance import enhance_site
 from igny8.pipeline.linking import link_site
+from igny8.pipeline.publish import publish_site, wordpress_client_for_site
 from igny8.pipeline.review import export_page, review_problems, write_preview
 from igny8.pipeline.work import WorkerSpec
 from igny8.ray_cluster.executor import StageExecutor
 
-STAGES = ("ideas", "tasks", "content", "links", "schema", "images", "review")
+STAGES = ("ideas", "tasks", "content", "links", "schema", "images", "review", "publish")
 
 
 def _merge(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
@@ -249,6 +250,24 @@ def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
     }
 
 
+def publish(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
+    """Stage 7: approved pages to WordPress, when the site has a connection (`igny8 publish connect`)."""
+    ctx = runtime.context
+    if "publish" not in state["stages"]:
+        return {}
+    with ctx.database.connection() as conn:
+        connected = conn.execute("SELECT 1 FROM wordpress_connections WHERE site_id = %s",
+                                 (state["site_id"],)).fetchone()
+        if not connected:
+            return {"log": ["no WordPress connection: publishing skipped (`igny8 publish connect`)"]}
+        client = wordpress_client_for_site(conn, account_id=state["account_id"], site_id=state["site_id"])
+    result = publish_site(ctx.database, account_id=state["account_id"], site_id=state["site_id"],
+                          blueprint=_blueprint(ctx, state), client=client, progress=ctx.progress)
+    return {"counts": {"published_created": result.created, "published_updated": result.updated,
+                       "publish_failures": len(result.failures)},
+            "log": [f"WordPress: {result.created} created, {result.updated} updated, {len(result.failures)} failed"]}
+
+
 builder = StateGraph(PipelineState, context_schema=PipelineContext)
 builder.add_node("check_blueprint", check_blueprint)
 builder.add_node("ideas", make_ideas)
@@ -266,7 +285,9 @@ builder.add_edge("content", "links")
 builder.add_edge("links", "schema")
 builder.add_edge("schema", "images")
 builder.add_edge("images", "review_export")
-builder.add_edge("review_export", END)
+builder.add_node("publish", publish)
+builder.add_edge("review_export", "publish")
+builder.add_edge("publish", END)
 
 
 def build_graph(checkpointer: Any = None) -> Any:

@@ -66,8 +66,8 @@ def test_stage_selection_and_bad_options(runtime: Runtime, active_site: tuple[in
     run_pipeline(runtime, account_id=account, site_id=site, limit=3, stages=["ideas", "tasks"])
     counts = _counts(runtime, site)
     assert (counts["ideas"], counts["tasks"], counts["content"]) == (3, 3, 0)
-    with pytest.raises(PipelineOptionError, match="unknown stage publish"):
-        run_pipeline(runtime, account_id=account, site_id=site, stages=["publish"])
+    with pytest.raises(PipelineOptionError, match="unknown stage deploy"):
+        run_pipeline(runtime, account_id=account, site_id=site, stages=["deploy"])
     with pytest.raises(PipelineOptionError, match="at least 1"):
         run_pipeline(runtime, account_id=account, site_id=site, limit=0)
 
