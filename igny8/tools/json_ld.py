@@ -86,61 +86,65 @@ def _check_list_items(node: dict[str, Any], kind: str) -> list[SchemaIssue]:
     return issues
 
 
+def _article_rules(node: dict[str, Any]) -> list[str]:
+    problems = []
+    if len(str(node.get("headline", ""))) > MAX_HEADLINE:
+        problems.append(f"headline is longer than {MAX_HEADLINE} characters")
+    author = node.get("author")
+    if author and not (isinstance(author, dict) and author.get("name")
+                       and author.get("@type") in {"Person", "Organization"}):
+        problems.append("author must be a Person or Organization with a name")
+    problems += [f"{field} must be an ISO 8601 date" for field in ("datePublished", "dateModified")
+                 if field in node and not re.match(r"^\d{4}-\d{2}-\d{2}", str(node[field]))]
+    return problems
+
+
+def _is_question(q: Any) -> bool:
+    answer = q.get("acceptedAnswer") if isinstance(q, dict) else None
+    return (isinstance(q, dict) and q.get("@type") == "Question" and bool(q.get("name"))
+            and isinstance(answer, dict) and answer.get("@type") == "Answer" and bool(answer.get("text")))
+
+
+def _faq_rules(node: dict[str, Any]) -> list[str]:
+    questions = node.get("mainEntity")
+    if not isinstance(questions, list) or not questions:
+        return ["mainEntity must list at least one Question"]
+    return [] if all(_is_question(q) for q in questions) else ["each Question needs a name and an Answer with text"]
+
+
+def _howto_rules(node: dict[str, Any]) -> list[str]:
+    steps = node.get("step")
+    if not isinstance(steps, list) or len(steps) < 2:
+        return ["step must list at least two HowToStep"]
+    ok = all(isinstance(s, dict) and s.get("@type") == "HowToStep" and s.get("text") for s in steps)
+    return [] if ok else ["each step needs @type HowToStep and text"]
+
+
+def _nested_rule(field: str, test: Any, message: str) -> Any:
+    """A rule for an optional nested property: when present, ``test`` must hold for it."""
+    return lambda node: [] if node.get(field) is None or test(node[field]) else [message]
+
+
+_RULES: dict[str, Any] = {
+    "Article": _article_rules,
+    "FAQPage": _faq_rules,
+    "HowTo": _howto_rules,
+    "Product": _nested_rule("offers", lambda o: isinstance(o, dict) and o.get("price") is not None
+                            and o.get("priceCurrency"), "offers needs price and priceCurrency"),
+    "LocalBusiness": _nested_rule("address", lambda a: isinstance(a, dict) and a.get("@type") == "PostalAddress",
+                                  "address must be a PostalAddress"),
+    "Service": _nested_rule("provider", lambda p: isinstance(p, dict) and p.get("name"),
+                            "provider must name an Organization or LocalBusiness"),
+    "Organization": _nested_rule("url", _is_url, "url must be an absolute or root-relative URL"),
+    "CollectionPage": _nested_rule("url", _is_url, "url must be an absolute or root-relative URL"),
+}
+
+
 def _type_rules(node: dict[str, Any], kind: str) -> list[SchemaIssue]:
-    issues: list[SchemaIssue] = []
-    if kind == "Article":
-        if len(str(node.get("headline", ""))) > MAX_HEADLINE:
-            issues.append(SchemaIssue(kind, "error", f"headline is longer than {MAX_HEADLINE} characters"))
-        author = node.get("author")
-        if author and not (
-            isinstance(author, dict) and author.get("name") and author.get("@type") in {"Person", "Organization"}
-        ):
-            issues.append(SchemaIssue(kind, "error", "author must be a Person or Organization with a name"))
-        for field in ("datePublished", "dateModified"):
-            if field in node and not re.match(r"^\d{4}-\d{2}-\d{2}", str(node[field])):
-                issues.append(SchemaIssue(kind, "error", f"{field} must be an ISO 8601 date"))
-    elif kind == "FAQPage":
-        questions = node.get("mainEntity")
-        if not isinstance(questions, list) or not questions:
-            issues.append(SchemaIssue(kind, "error", "mainEntity must list at least one Question"))
-        else:
-            for q in questions:
-                answer = q.get("acceptedAnswer") if isinstance(q, dict) else None
-                if not (
-                    isinstance(q, dict)
-                    and q.get("@type") == "Question"
-                    and q.get("name")
-                    and isinstance(answer, dict)
-                    and answer.get("@type") == "Answer"
-                    and answer.get("text")
-                ):
-                    issues.append(SchemaIssue(kind, "error", "each Question needs a name and an Answer with text"))
-                    break
-    elif kind == "HowTo":
-        steps = node.get("step")
-        if not isinstance(steps, list) or len(steps) < 2:
-            issues.append(SchemaIssue(kind, "error", "step must list at least two HowToStep"))
-        elif any(not (isinstance(s, dict) and s.get("@type") == "HowToStep" and s.get("text")) for s in steps):
-            issues.append(SchemaIssue(kind, "error", "each step needs @type HowToStep and text"))
-    elif kind in {"BreadcrumbList", "ItemList"}:
-        issues += _check_list_items(node, kind)
-    elif kind == "Product":
-        offers = node.get("offers")
-        if offers is not None and not (
-            isinstance(offers, dict) and offers.get("price") is not None and offers.get("priceCurrency")
-        ):
-            issues.append(SchemaIssue(kind, "error", "offers needs price and priceCurrency"))
-    elif kind == "LocalBusiness":
-        address = node.get("address")
-        if address is not None and not (isinstance(address, dict) and address.get("@type") == "PostalAddress"):
-            issues.append(SchemaIssue(kind, "error", "address must be a PostalAddress"))
-    elif kind == "Service":
-        provider = node.get("provider")
-        if provider is not None and not (isinstance(provider, dict) and provider.get("name")):
-            issues.append(SchemaIssue(kind, "error", "provider must name an Organization or LocalBusiness"))
-    if kind in {"Organization", "CollectionPage"} and "url" in node and not _is_url(node["url"]):
-        issues.append(SchemaIssue(kind, "error", "url must be an absolute or root-relative URL"))
-    return issues
+    if kind in {"BreadcrumbList", "ItemList"}:
+        return _check_list_items(node, kind)
+    rule = _RULES.get(kind)
+    return [SchemaIssue(kind, "error", message) for message in (rule(node) if rule else [])]
 
 
 def validate_json_ld(node: dict[str, Any]) -> list[SchemaIssue]:
