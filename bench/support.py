@@ -6,10 +6,9 @@ from pathlib import Path
 
 from igny8.catalog.loader import load_catalog
 from igny8.config import Settings
-from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_without_review
+from igny8.graphs.site_build import SiteBuildContext, build_active_site
 from igny8.llm.embedder import FakeEmbedder
 from igny8.llm.gateway import ModelGateway
-from igny8.memory.blueprints import activate_blueprint
 from igny8.memory.database import Database
 from igny8.memory.tenancy import create_account
 from igny8.runtime import Runtime
@@ -24,18 +23,7 @@ def bench_runtime(data_dir: Path, **settings: object) -> Runtime:
 def site_with_blueprint(runtime: Runtime, sector: str = "dental-clinics") -> tuple[int, int]:
     with runtime.database.connection() as conn:
         account = create_account(conn, name="bench")
-    request = BuildRequest(
-        account_id=account,
-        site_id=None,
-        site_name="bench",
-        industry="healthcare-medical",
-        sectors=[sector],
-        site_type="local_service",
-        business={},
-        auto_approve=True,
-    )
     context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
-    values = build_without_review(context, request)
-    with runtime.database.connection() as conn:
-        activate_blueprint(conn, account_id=account, site_id=values["site_id"], version=values["version"])
-    return account, values["site_id"]
+    site = build_active_site(context, account_id=account, industry="healthcare-medical", sectors=[sector],
+                             site_type="local_service", site_name="bench")
+    return account, site

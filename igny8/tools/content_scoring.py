@@ -8,6 +8,7 @@ from typing import Any
 
 from igny8.tools.html_links import text_runs
 from igny8.tools.json_ld import validate_json_ld
+from igny8.tools.keyword_generation import STOPWORDS
 from igny8.tools.link_scoring import MAX_LINKS_PER_PAGE, MIN_LINKS_PER_PAGE
 from igny8.tools.readability import reading_ease, words_per_sentence
 
@@ -27,29 +28,7 @@ INTENT_STRUCTURES = {
     "navigational": {"landing_page", "business_page", "cluster_hub", "general"},
 }
 _WORD = re.compile(r"[a-z0-9']+")
-_STOP = {
-    "a",
-    "an",
-    "the",
-    "of",
-    "for",
-    "to",
-    "in",
-    "on",
-    "and",
-    "or",
-    "with",
-    "is",
-    "are",
-    "how",
-    "what",
-    "do",
-    "does",
-    "best",
-    "near",
-    "me",
-    "vs",
-}
+_STOP = STOPWORDS | {"or", "best", "near", "me", "vs"}
 
 
 @dataclass(frozen=True)

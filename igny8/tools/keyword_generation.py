@@ -15,7 +15,7 @@ from igny8.tools.keyword_expansion import CandidateKeyword, ExpansionReport, exp
 
 SITE_KEYWORD_TARGET = 300
 NEAR_DUPLICATE_COSINE = 0.95
-_STOPWORDS = {
+STOPWORDS = {
     "a",
     "an",
     "the",
@@ -58,7 +58,7 @@ def _stem(word: str) -> str:
 
 def near_duplicate_key(text: str) -> str:
     """'cost of dental implants' and 'dental implant cost' share a key."""
-    words = [_stem(w) for w in re.findall(r"[\w']+", text.lower()) if w not in _STOPWORDS]
+    words = [_stem(w) for w in re.findall(r"[\w']+", text.lower()) if w not in STOPWORDS]
     return " ".join(sorted(words))
 
 

@@ -4,10 +4,9 @@ import pytest
 
 from igny8.catalog.loader import load_catalog
 from igny8.config import Settings
-from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_without_review
+from igny8.graphs.site_build import SiteBuildContext, build_active_site
 from igny8.llm.embedder import FakeEmbedder
 from igny8.llm.gateway import ModelGateway
-from igny8.memory.blueprints import activate_blueprint
 from igny8.memory.database import Database
 from igny8.memory.tenancy import create_account
 from igny8.runtime import Runtime
@@ -28,18 +27,7 @@ def active_site(runtime: Runtime) -> tuple[int, int]:
     """(account id, site id) of a dental site with an active blueprint."""
     with runtime.database.connection() as conn:
         account = create_account(conn, name="pipeline tenant")
-    request = BuildRequest(
-        account_id=account,
-        site_id=None,
-        site_name="Bright Smile",
-        industry="healthcare-medical",
-        sectors=["dental-clinics"],
-        site_type="local_service",
-        business={},
-        auto_approve=True,
-    )
     context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
-    values = build_without_review(context, request)
-    with runtime.database.connection() as conn:
-        activate_blueprint(conn, account_id=account, site_id=values["site_id"], version=values["version"])
-    return account, values["site_id"]
+    site = build_active_site(context, account_id=account, industry="healthcare-medical", sectors=["dental-clinics"],
+                             site_type="local_service", site_name="Bright Smile")
+    return account, site
