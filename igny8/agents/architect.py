@@ -96,9 +96,7 @@ class ArchitectAgent:
                 DiscoveredTemplate,
                 operation="attribute_discovery",
                 max_tokens=3000,
-                meter=Meter(meter.account_id, meter.site_id, f"{meter.idempotency_key}:{attempt}")
-                if meter and meter.idempotency_key
-                else meter,
+                meter=meter.part(attempt) if meter else None,
             )
             template = _to_template(industry, sector, found)
             violations = validate_template(template)

@@ -53,9 +53,7 @@ class LinkerAgent:
                 operation="internal_linking",
                 max_tokens=BRIDGE_TOKENS,
                 temperature=0.3,
-                meter=Meter(meter.account_id, meter.site_id, f"{meter.idempotency_key}:{candidate.target.slug}")
-                if meter and meter.idempotency_key
-                else meter,
+                meter=meter.part(candidate.target.slug) if meter else None,
             )
             text = re.sub(r"\s+", " ", answer.text).strip().strip('"')
             if anchor.lower() in text.lower() and len(text.split()) <= 40 and "<" not in text:

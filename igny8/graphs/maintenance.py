@@ -13,6 +13,7 @@ from psycopg.types.json import Jsonb
 from typing_extensions import TypedDict
 
 from igny8.domain.blueprint import Blueprint
+from igny8.graphs import runs_if_chosen
 from igny8.memory.blueprints import get_blueprint
 from igny8.pipeline.linking import audit_site, link_site
 from igny8.pipeline.optimize import optimise_lowest
@@ -63,9 +64,8 @@ def site_state(ctx: MaintenanceContext, site_id: int) -> SiteState:
     )
 
 
+@runs_if_chosen("health", field="tasks")
 def check_health(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
-    if "health" not in state["tasks"]:
-        return {}
     ctx = runtime.context
     blueprint = _blueprint(ctx, state)
     health = score_health(blueprint, site_state(ctx, state["site_id"]))
@@ -86,11 +86,11 @@ def check_health(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) 
     return {"report": report}
 
 
+@runs_if_chosen("links", field="tasks")
 def audit_and_repair_links(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
-    if "links" not in state["tasks"]:
-        return {}
     ctx = runtime.context
     blueprint = _blueprint(ctx, state)
+
     def audit():  # type: ignore[no-untyped-def]
         return audit_site(ctx.runtime.database, site_id=state["site_id"], blueprint=blueprint)
 
@@ -118,9 +118,8 @@ def audit_and_repair_links(state: MaintenanceState, runtime: Runtime[Maintenance
     }
 
 
+@runs_if_chosen("optimize", field="tasks")
 def reoptimize(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
-    if "optimize" not in state["tasks"]:
-        return {}
     ctx = runtime.context
     results = optimise_lowest(
         ctx.runtime.database,
@@ -138,9 +137,8 @@ def reoptimize(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) ->
     }
 
 
+@runs_if_chosen("gaps", field="tasks")
 def fill_gaps(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
-    if "gaps" not in state["tasks"]:
-        return {}
     ctx = runtime.context
     with ctx.runtime.database.connection() as conn:
         written = conn.execute("SELECT count(*) AS n FROM content WHERE site_id = %s", (state["site_id"],)).fetchone()[

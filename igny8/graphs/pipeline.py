@@ -19,6 +19,7 @@ from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from igny8.domain.blueprint import Blueprint
+from igny8.graphs import runs_if_chosen
 from igny8.llm.gateway import ModelGateway
 from igny8.memory import content_repo
 from igny8.memory.blueprints import get_blueprint
@@ -69,6 +70,7 @@ def _blueprint(ctx: PipelineContext, state: PipelineState) -> Blueprint:
         return get_blueprint(conn, account_id=state["account_id"], site_id=state["site_id"])
 
 
+@runs_if_chosen("ideas")
 def check_blueprint(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 0: an active blueprint must exist."""
     try:
@@ -83,8 +85,6 @@ def check_blueprint(state: PipelineState, runtime: Runtime[PipelineContext]) -> 
 def make_ideas(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 2: one idea per planned page (hub, supporting, term, commercial) with its priority phase."""
     ctx = runtime.context
-    if "ideas" not in state["stages"]:
-        return {}
     blueprint = _blueprint(ctx, state)
     pages = ordered_pages(blueprint)[: state["limit"] or None]
     with ctx.database.connection() as conn:
@@ -111,11 +111,10 @@ def make_ideas(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[
     return {"counts": {"ideas": len(pages), "ideas_added": added}, "log": [f"{added} new ideas"]}
 
 
+@runs_if_chosen("tasks")
 def make_tasks(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 3: a brief per idea (cluster, type, structure, target keywords, outline)."""
     ctx = runtime.context
-    if "tasks" not in state["stages"]:
-        return {}
     blueprint = _blueprint(ctx, state)
     pages = {p.slug: p for p in blueprint.pages}
     added = 0
@@ -142,11 +141,10 @@ def _fan_out(ctx: PipelineContext, stage: str, items: list[int], heavy: bool) ->
     return results
 
 
+@runs_if_chosen("content")
 def write_content(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 4: the writer agent writes each task's page (fanned out)."""
     ctx = runtime.context
-    if "content" not in state["stages"]:
-        return {}
     with ctx.database.connection() as conn:
         pending = content_repo.tasks_without_content(conn, blueprint_id=state["blueprint_id"])
     results = _fan_out(ctx, "content", pending, heavy=True)
@@ -162,11 +160,10 @@ def write_content(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
     }
 
 
+@runs_if_chosen("links")
 def place_links(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 4.5: internal links (never blocks: a page whose linking fails is published without new links)."""
     ctx = runtime.context
-    if "links" not in state["stages"]:
-        return {}
     blueprint = _blueprint(ctx, state)
     result = link_site(
         ctx.database,
@@ -187,11 +184,10 @@ def place_links(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict
     }
 
 
+@runs_if_chosen("schema")
 def add_schema(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 4.6: JSON-LD blocks and the on-page SERP elements."""
     ctx = runtime.context
-    if "schema" not in state["stages"]:
-        return {}
     result = enhance_site(
         ctx.database,
         account_id=state["account_id"],
@@ -205,22 +201,20 @@ def add_schema(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[
     }
 
 
+@runs_if_chosen("images")
 def make_images(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stages 5 and 6: image prompts and images for each page (fanned out)."""
     ctx = runtime.context
-    if "images" not in state["stages"]:
-        return {}
     with ctx.database.connection() as conn:
         pending = content_repo.content_without_images(conn, blueprint_id=state["blueprint_id"])
     results = _fan_out(ctx, "images", pending, heavy=True)
     return {"counts": {"images": sum(r["images"] for r in results)}, "log": [f"images for {len(results)} pages"]}
 
 
+@runs_if_chosen("review")
 def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 7 (before publishing): auto-approve rules, a publish-ready export per page, the static preview."""
     ctx = runtime.context
-    if "review" not in state["stages"]:
-        return {}
     blueprint = _blueprint(ctx, state)
     titles = {p.slug: p.title for p in blueprint.pages}
     export_dir = Path(ctx.spec.export_dir)
@@ -250,22 +244,33 @@ def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
     }
 
 
+@runs_if_chosen("publish")
 def publish(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 7: approved pages to WordPress, when the site has a connection (`igny8 publish connect`)."""
     ctx = runtime.context
-    if "publish" not in state["stages"]:
-        return {}
     with ctx.database.connection() as conn:
-        connected = conn.execute("SELECT 1 FROM wordpress_connections WHERE site_id = %s",
-                                 (state["site_id"],)).fetchone()
+        connected = conn.execute(
+            "SELECT 1 FROM wordpress_connections WHERE site_id = %s", (state["site_id"],)
+        ).fetchone()
         if not connected:
             return {"log": ["no WordPress connection: publishing skipped (`igny8 publish connect`)"]}
         client = wordpress_client_for_site(conn, account_id=state["account_id"], site_id=state["site_id"])
-    result = publish_site(ctx.database, account_id=state["account_id"], site_id=state["site_id"],
-                          blueprint=_blueprint(ctx, state), client=client, progress=ctx.progress)
-    return {"counts": {"published_created": result.created, "published_updated": result.updated,
-                       "publish_failures": len(result.failures)},
-            "log": [f"WordPress: {result.created} created, {result.updated} updated, {len(result.failures)} failed"]}
+    result = publish_site(
+        ctx.database,
+        account_id=state["account_id"],
+        site_id=state["site_id"],
+        blueprint=_blueprint(ctx, state),
+        client=client,
+        progress=ctx.progress,
+    )
+    return {
+        "counts": {
+            "published_created": result.created,
+            "published_updated": result.updated,
+            "publish_failures": len(result.failures),
+        },
+        "log": [f"WordPress: {result.created} created, {result.updated} updated, {len(result.failures)} failed"],
+    }
 
 
 builder = StateGraph(PipelineState, context_schema=PipelineContext)

@@ -312,13 +312,22 @@ def build_without_review(context: SiteBuildContext, request: BuildRequest, check
     return graph.invoke(initial_state({**request, "auto_approve": True}), config, context=context)  # type: ignore[typeddict-item]
 
 
-def build_active_site(context: SiteBuildContext, *, account_id: int, industry: str, sectors: list[str],
-                      site_type: str, site_name: str) -> int:
+def build_active_site(
+    context: SiteBuildContext, *, account_id: int, industry: str, sectors: list[str], site_type: str, site_name: str
+) -> int:
     """A new site whose blueprint is built without review and activated; returns the site id."""
     from igny8.memory.blueprints import activate_blueprint
 
-    request = BuildRequest(account_id=account_id, site_id=None, site_name=site_name, industry=industry,
-                           sectors=sectors, site_type=site_type, business={}, auto_approve=True)
+    request = BuildRequest(
+        account_id=account_id,
+        site_id=None,
+        site_name=site_name,
+        industry=industry,
+        sectors=sectors,
+        site_type=site_type,
+        business={},
+        auto_approve=True,
+    )
     values = build_without_review(context, request)
     with context.database.connection() as conn:
         activate_blueprint(conn, account_id=account_id, site_id=values["site_id"], version=values["version"])

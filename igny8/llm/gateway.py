@@ -53,6 +53,12 @@ class Meter:
     site_id: int | None = None
     idempotency_key: str | None = None
 
+    def part(self, suffix: str | int) -> Meter:
+        """The same payer with a key for one part of the operation (one attempt, one target)."""
+        if self.idempotency_key is None:
+            return self
+        return Meter(self.account_id, self.site_id, f"{self.idempotency_key}:{suffix}")
+
 
 @dataclass(frozen=True, slots=True)
 class Completion:
