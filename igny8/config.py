@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -76,6 +78,16 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8088, ge=1, le=65535)
     api_max_body_bytes: int = Field(default=1_048_576, ge=1024)
     admin_token: SecretStr | None = Field(default=None, description="Allows POST /api/v1/accounts; unset disables it.")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Encrypts stored credentials (a Fernet key or a passphrase). Required in production; "
+        "elsewhere unset generates <data_dir>/secret.key once.",
+    )
+    secret_key_previous: SecretStr | None = Field(
+        default=None, description="The key before the last rotation: still decrypts, values are re-encrypted."
+    )
+    chat_workers: int = Field(default=4, ge=1, le=64, description="Chat sessions advancing at once (thread pool).")
+    chat_sessions_per_account: int = Field(default=2, ge=1, description="Running chat sessions per account.")
     worker_poll_s: float = Field(default=30.0, gt=0)
 
     @field_validator("data_dir")
@@ -89,6 +101,18 @@ class Settings(BaseSettings):
     @property
     def uses_embedded_database(self) -> bool:
         return self.database_url is None
+
+    def fingerprint(self) -> str:
+        """A digest that changes with any setting, secrets included (their values never leave the digest).
+
+        ``model_dump(mode="json")`` masks every secret as ``**********``, so it cannot tell two keys apart
+        and cannot carry them: workers receive this object itself (it pickles) and cache by this digest.
+        """
+        values = {
+            name: value.get_secret_value() if isinstance(value, SecretStr) else value
+            for name, value in self.model_dump().items()
+        }
+        return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)

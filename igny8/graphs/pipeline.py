@@ -30,10 +30,8 @@ from igny8.pipeline.enhance import enhance_site
 from igny8.pipeline.linking import link_site
 from igny8.pipeline.publish import publish_site, wordpress_client_for_site
 from igny8.pipeline.review import export_page, review_problems, write_preview
-from igny8.pipeline.work import WorkerSpec
+from igny8.pipeline.work import STAGE_WORK, WorkerSpec
 from igny8.ray_cluster.executor import StageExecutor
-
-STAGES = ("ideas", "tasks", "content", "links", "schema", "images", "review", "publish")
 
 
 def _merge(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +68,6 @@ def _blueprint(ctx: PipelineContext, state: PipelineState) -> Blueprint:
         return get_blueprint(conn, account_id=state["account_id"], site_id=state["site_id"])
 
 
-@runs_if_chosen("ideas")
 def check_blueprint(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 0: an active blueprint must exist."""
     try:
@@ -108,10 +105,18 @@ def make_ideas(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[
                 target_keywords=page.target_keywords,
             )
             ctx.progress("ideas", done, len(pages))
-    return {"counts": {"ideas": len(pages), "ideas_added": added}, "log": [f"{added} new ideas"]}
+        retired = content_repo.flag_retired_content(
+            conn, site_id=state["site_id"], version=blueprint.version, planned_slugs=[p.slug for p in blueprint.pages]
+        )
+    log = [f"{added} new ideas"]
+    if retired:
+        log.append(
+            f"{len(retired)} written page(s) are not in blueprint v{blueprint.version}: flagged, not deleted "
+            f"({', '.join(retired[:5])}{', …' if len(retired) > 5 else ''})"
+        )
+    return {"counts": {"ideas": len(pages), "ideas_added": added, "pages_retired": len(retired)}, "log": log}
 
 
-@runs_if_chosen("tasks")
 def make_tasks(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 3: a brief per idea (cluster, type, structure, target keywords, outline)."""
     ctx = runtime.context
@@ -134,14 +139,18 @@ def _fan_out(ctx: PipelineContext, stage: str, items: list[int], heavy: bool) ->
     results = []
     ctx.progress(stage, 0, len(items))
     for result in ctx.executor.map(
-        stage, ctx.spec, items, batch_size=ctx.batch_sizes.get(stage, 1), heavy=heavy, max_in_flight=ctx.max_in_flight
+        STAGE_WORK[stage],
+        ctx.spec,
+        items,
+        batch_size=ctx.batch_sizes.get(stage, 1),
+        heavy=heavy,
+        max_in_flight=ctx.max_in_flight,
     ):
         results.append(result)
         ctx.progress(stage, len(results), len(items))
     return results
 
 
-@runs_if_chosen("content")
 def write_content(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 4: the writer agent writes each task's page (fanned out)."""
     ctx = runtime.context
@@ -149,9 +158,13 @@ def write_content(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
         pending = content_repo.tasks_without_content(conn, blueprint_id=state["blueprint_id"])
     results = _fan_out(ctx, "content", pending, heavy=True)
     written = [r for r in results if not r.get("skipped")]
+    kept = sum(1 for r in results if r.get("kept"))
+    rewritten = sum(1 for r in written if r.get("rewritten"))
     return {
         "counts": {
             "pages_written": len(written),
+            "pages_kept": kept,
+            "pages_rewritten": rewritten,
             "words": sum(r.get("words", 0) for r in written),
             "tokens": sum(r.get("tokens", 0) for r in written),
             "content_nodes": sorted({r["node"] for r in results}),
@@ -160,7 +173,6 @@ def write_content(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
     }
 
 
-@runs_if_chosen("links")
 def place_links(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 4.5: internal links (never blocks: a page whose linking fails is published without new links)."""
     ctx = runtime.context
@@ -184,7 +196,6 @@ def place_links(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict
     }
 
 
-@runs_if_chosen("schema")
 def add_schema(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 4.6: JSON-LD blocks and the on-page SERP elements."""
     ctx = runtime.context
@@ -201,7 +212,6 @@ def add_schema(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[
     }
 
 
-@runs_if_chosen("images")
 def make_images(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stages 5 and 6: image prompts and images for each page (fanned out)."""
     ctx = runtime.context
@@ -211,7 +221,6 @@ def make_images(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict
     return {"counts": {"images": sum(r["images"] for r in results)}, "log": [f"images for {len(results)} pages"]}
 
 
-@runs_if_chosen("review")
 def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 7 (before publishing): auto-approve rules, a publish-ready export per page, the static preview."""
     ctx = runtime.context
@@ -244,7 +253,6 @@ def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
     }
 
 
-@runs_if_chosen("publish")
 def publish(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 7: approved pages to WordPress, when the site has a connection (`igny8 publish connect`)."""
     ctx = runtime.context
@@ -273,26 +281,37 @@ def publish(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One pipeline stage: the name ``--stages`` uses, which is also its node's name, and its node."""
+
+    name: str
+    node: Callable[..., dict[str, Any]]
+
+
+# The one definition of the stages, in order: names, node names and guards all come from here, so a guard
+# cannot sit on the wrong node. ``check_blueprint`` is not a stage: every run needs the active blueprint.
+PIPELINE_STAGES: tuple[Stage, ...] = (
+    Stage("ideas", make_ideas),
+    Stage("tasks", make_tasks),
+    Stage("content", write_content),
+    Stage("links", place_links),
+    Stage("schema", add_schema),
+    Stage("images", make_images),
+    Stage("review", review_export),
+    Stage("publish", publish),
+)
+STAGES = tuple(stage.name for stage in PIPELINE_STAGES)
+
 builder = StateGraph(PipelineState, context_schema=PipelineContext)
 builder.add_node("check_blueprint", check_blueprint)
-builder.add_node("ideas", make_ideas)
-builder.add_node("tasks", make_tasks)
-builder.add_node("content", write_content)
-builder.add_node("links", place_links)
-builder.add_node("schema", add_schema)
-builder.add_node("images", make_images)
-builder.add_node("review_export", review_export)
 builder.add_edge(START, "check_blueprint")
-builder.add_edge("check_blueprint", "ideas")
-builder.add_edge("ideas", "tasks")
-builder.add_edge("tasks", "content")
-builder.add_edge("content", "links")
-builder.add_edge("links", "schema")
-builder.add_edge("schema", "images")
-builder.add_edge("images", "review_export")
-builder.add_node("publish", publish)
-builder.add_edge("review_export", "publish")
-builder.add_edge("publish", END)
+_previous = "check_blueprint"
+for _stage in PIPELINE_STAGES:
+    builder.add_node(_stage.name, runs_if_chosen(_stage.name)(_stage.node))
+    builder.add_edge(_previous, _stage.name)
+    _previous = _stage.name
+builder.add_edge(_previous, END)
 
 
 def build_graph(checkpointer: Any = None) -> Any:

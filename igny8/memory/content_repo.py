@@ -134,3 +134,73 @@ def set_content_status(conn: psycopg.Connection, *, content_id: int, status: str
         "UPDATE content SET status = %s, meta = meta || %s, updated_at = now() WHERE id = %s",
         (status, Jsonb(meta_update), content_id),
     )
+
+
+def content_with_slug(conn: psycopg.Connection, *, site_id: int, slug: str) -> dict[str, Any] | None:
+    """The site's page at ``slug`` (from any blueprint version) with the brief it was written from."""
+    return conn.execute(
+        "SELECT c.id, c.task_id, c.title, c.html, c.meta, c.status, t.brief FROM content c"
+        " JOIN tasks t ON t.id = c.task_id WHERE c.site_id = %s AND c.slug = %s",
+        (site_id, slug),
+    ).fetchone()
+
+
+def adopt_content(conn: psycopg.Connection, *, content_id: int, task_id: int, meta_update: dict[str, Any]) -> None:
+    """A page a newer blueprint version plans with the same brief: the same row now belongs to its task."""
+    conn.execute(
+        "UPDATE content SET task_id = %s, meta = meta || %s, retired_in_version = NULL, updated_at = now()"
+        " WHERE id = %s",
+        (task_id, Jsonb(meta_update), content_id),
+    )
+    conn.execute("UPDATE tasks SET status = 'written' WHERE id = %s", (task_id,))
+
+
+def replace_content(
+    conn: psycopg.Connection,
+    *,
+    content_id: int,
+    task_id: int,
+    title: str,
+    html: str,
+    meta: dict[str, Any],
+    embedding: Any,
+) -> None:
+    """Rewrite a page in place (its id, links, images and WordPress post stay); the text it replaces is kept
+    as a revision, and the page goes back to draft so review sees the new text."""
+    conn.execute(
+        "INSERT INTO content_revisions (content_id, task_id, blueprint_version, title, html, meta)"
+        " SELECT id, task_id, (meta->>'blueprint_version')::int, title, html, meta FROM content WHERE id = %s"
+        " ON CONFLICT (content_id, task_id) DO NOTHING",
+        (content_id,),
+    )
+    conn.execute(
+        "UPDATE content SET task_id = %s, title = %s, html = %s, meta = %s, embedding = %s, status = 'draft',"
+        " retired_in_version = NULL, updated_at = now() WHERE id = %s",
+        (task_id, title, html, Jsonb(meta), embedding, content_id),
+    )
+    conn.execute("UPDATE tasks SET status = 'written' WHERE id = %s", (task_id,))
+
+
+def flag_retired_content(
+    conn: psycopg.Connection, *, site_id: int, version: int, planned_slugs: list[str]
+) -> list[str]:
+    """Flag (never delete) the site's pages that blueprint ``version`` no longer plans; return their slugs."""
+    rows = conn.execute(
+        "UPDATE content SET retired_in_version = %s, updated_at = now() WHERE site_id = %s"
+        " AND NOT (slug = ANY(%s)) AND retired_in_version IS DISTINCT FROM %s RETURNING slug",
+        (version, site_id, planned_slugs, version),
+    ).fetchall()
+    return sorted(r["slug"] for r in rows)
+
+
+def retired_content(conn: psycopg.Connection, *, site_id: int) -> list[dict[str, Any]]:
+    return conn.execute(
+        "SELECT id, slug, title, status, retired_in_version FROM content WHERE site_id = %s"
+        " AND retired_in_version IS NOT NULL ORDER BY slug",
+        (site_id,),
+    ).fetchall()
+
+
+def content_id_of_task(conn: psycopg.Connection, task_id: int) -> int | None:
+    row = conn.execute("SELECT id FROM content WHERE task_id = %s", (task_id,)).fetchone()
+    return int(row["id"]) if row else None

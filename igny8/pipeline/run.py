@@ -81,7 +81,7 @@ def run_pipeline(
             resumed = False
     settings = runtime.settings
     spec = WorkerSpec(
-        settings=settings.model_dump(mode="json"),
+        settings=settings,
         database_url=runtime.database.url,
         export_dir=export_dir_for(runtime, site_id),
         account_id=account_id,

@@ -1,9 +1,11 @@
-"""Per-item work of the fanned-out stages. Each function takes a WorkerSpec (plain data, so it travels to
-Ray workers) and one item id, opens what it needs once per process, and is idempotent."""
+"""Per-item work of the fanned-out stages. Each function takes a WorkerSpec (it pickles, so it travels to
+Ray workers) and one item id, opens what it needs once per process, and is idempotent.
+
+The spec carries the ``Settings`` object itself: a JSON dump would mask every secret (API keys, the
+database URL) as ``**********`` and the worker would call the model without its key."""
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from igny8.tools.page_render import article_html
 
 @dataclass(frozen=True)
 class WorkerSpec:
-    settings: dict[str, Any]
+    settings: Settings
     database_url: str
     export_dir: str
     account_id: int
@@ -42,29 +44,74 @@ _lock = threading.Lock()
 
 
 def worker_runtime(spec: WorkerSpec) -> _WorkerRuntime:
-    key = (spec.database_url, json.dumps(spec.settings, sort_keys=True))
+    key = (spec.database_url, spec.settings.fingerprint())
     with _lock:
         runtime = _runtimes.get(key)
         if runtime is None:
-            settings = Settings.model_validate(spec.settings)
+            settings = spec.settings
             database = Database(url=spec.database_url, embedded=settings.uses_embedded_database)
             runtime = _WorkerRuntime(settings, database, ModelGateway(settings, database), embedder_for(settings))
             _runtimes[key] = runtime
         return runtime
 
 
+# Brief fields that only say where the brief came from: a new blueprint version changes them without
+# changing what the page should say.
+_PROVENANCE_FIELDS = ("blueprint_version",)
+
+
+def _same_brief(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    def strip(brief: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in brief.items() if k not in _PROVENANCE_FIELDS}
+
+    return strip(old) == strip(new)
+
+
 def write_content(spec: WorkerSpec, task_id: int) -> dict[str, Any]:
-    """Stage 4 for one task: the writer agent's page, stored once (a rerun finds it and does nothing)."""
+    """Stage 4 for one task: the writer agent's page, stored once (a rerun finds it and does nothing).
+
+    A page a newer blueprint version plans at a slug the site already has stays the same row: adopted
+    without a model call when its brief is unchanged, rewritten in place (the old text kept as a revision)
+    when the brief changed."""
     runtime = worker_runtime(spec)
     with runtime.database.connection() as conn:
         task = content_repo.get_task(conn, task_id)
-        exists = conn.execute("SELECT id FROM content WHERE task_id = %s", (task_id,)).fetchone()
-    if exists:
-        return {"task_id": task_id, "content_id": exists["id"], "skipped": True}
-    brief = task["brief"]
-    draft = WriterAgent(runtime.gateway).write_page(
-        brief, meter=Meter(spec.account_id, spec.site_id, f"content_generation:task:{task_id}")
-    )
+        done = content_repo.content_id_of_task(conn, task_id)
+        brief = task["brief"]
+        earlier = None if done else content_repo.content_with_slug(conn, site_id=spec.site_id, slug=brief["slug"])
+        if earlier is not None and _same_brief(earlier["brief"], brief):
+            content_repo.adopt_content(
+                conn,
+                content_id=earlier["id"],
+                task_id=task_id,
+                meta_update={"blueprint_version": brief["blueprint_version"]},
+            )
+            return {"task_id": task_id, "content_id": earlier["id"], "skipped": True, "kept": True}
+    if done:
+        return {"task_id": task_id, "content_id": done, "skipped": True}
+    meter = Meter(spec.account_id, spec.site_id, f"content_generation:task:{task_id}")
+    draft = WriterAgent(runtime.gateway).write_page(brief, meter=meter)
+    page = _page_row(runtime, brief, draft)
+    with runtime.database.connection() as conn:
+        if earlier is not None:
+            content_repo.replace_content(conn, content_id=earlier["id"], task_id=task_id, **page)
+            content_id: int | None = earlier["id"]
+        else:
+            content_id = content_repo.insert_content(
+                conn, task_id=task_id, site_id=spec.site_id, slug=brief["slug"], **page
+            )
+    return {
+        "task_id": task_id,
+        "content_id": content_id,
+        "skipped": content_id is None,
+        "rewritten": earlier is not None,
+        "words": draft.word_count,
+        "tokens": page["meta"]["tokens"],
+    }
+
+
+def _page_row(runtime: _WorkerRuntime, brief: dict[str, Any], draft: Any) -> dict[str, Any]:
+    """The content row's title, html, meta and embedding for a written draft."""
     lead = draft.meta_description
     body = article_html(draft.title, lead, [s.html for s in draft.sections], None)
     text = re.sub(r"<[^>]+>", " ", body)
@@ -85,24 +132,7 @@ def write_content(spec: WorkerSpec, task_id: int) -> dict[str, Any]:
         "blueprint_version": brief["blueprint_version"],
         "tokens": sum(c.prompt_tokens + c.completion_tokens for c in draft.calls),
     }
-    with runtime.database.connection() as conn:
-        content_id = content_repo.insert_content(
-            conn,
-            task_id=task_id,
-            site_id=spec.site_id,
-            title=draft.title,
-            slug=brief["slug"],
-            html=body,
-            meta=meta,
-            embedding=vector,
-        )
-    return {
-        "task_id": task_id,
-        "content_id": content_id,
-        "skipped": content_id is None,
-        "words": draft.word_count,
-        "tokens": meta["tokens"],
-    }
+    return {"title": draft.title, "html": body, "meta": meta, "embedding": vector}
 
 
 def make_images(spec: WorkerSpec, content_id: int) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Fan a stage's items out in batches: inline in this process, or as Ray tasks on a local or remote cluster.
 
-The same work functions run either way. Model-heavy stages ask Ray for the custom resource
+The same work functions run either way; the caller hands them in (this package knows nothing of the
+stages). Model-heavy stages ask Ray for the custom resource
 ``igny8_model`` (GPU worker nodes advertise it; a local Ray gives the head node one per CPU), and the number
 of batches in flight is capped by the model provider's concurrency limit.
 """
@@ -13,14 +14,16 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from igny8.config import Settings
-from igny8.pipeline.work import STAGE_WORK, WorkerSpec
+
+# One item's work: (the caller's spec, an item id) -> a result dict. Module-level functions, so Ray pickles
+# them by reference and every worker imports the same code.
+ItemWork = Callable[[Any, int], dict[str, Any]]
 
 MODEL_RESOURCE = "igny8_model"
 log = logging.getLogger(__name__)
 
 
-def run_batch(stage: str, spec: WorkerSpec, items: list[int]) -> list[dict[str, Any]]:
-    work = STAGE_WORK[stage]
+def run_batch(work: ItemWork, spec: Any, items: list[int]) -> list[dict[str, Any]]:
     results = []
     for item in items:
         result = work(spec, item)
@@ -47,7 +50,7 @@ def chunks(items: list[int], size: int) -> list[list[int]]:
 
 class StageExecutor(Protocol):
     def map(
-        self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool, max_in_flight: int
+        self, work: ItemWork, spec: Any, items: list[int], *, batch_size: int, heavy: bool, max_in_flight: int
     ) -> Iterator[dict[str, Any]]: ...
 
     def close(self) -> None: ...
@@ -57,10 +60,10 @@ class InlineExecutor:
     name = "inline"
 
     def map(
-        self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool, max_in_flight: int
+        self, work: ItemWork, spec: Any, items: list[int], *, batch_size: int, heavy: bool, max_in_flight: int
     ) -> Iterator[dict[str, Any]]:
         for batch in chunks(items, batch_size):
-            yield from run_batch(stage, spec, batch)
+            yield from run_batch(work, spec, batch)
 
     def close(self) -> None:
         pass
@@ -92,7 +95,7 @@ class RayExecutor:
         self._remote = ray.remote(run_batch)
 
     def map(
-        self, stage: str, spec: WorkerSpec, items: list[int], *, batch_size: int, heavy: bool, max_in_flight: int
+        self, work: ItemWork, spec: Any, items: list[int], *, batch_size: int, heavy: bool, max_in_flight: int
     ) -> Iterator[dict[str, Any]]:
         import ray
 
@@ -104,7 +107,7 @@ class RayExecutor:
         queue = chunks(items, batch_size)
         while queue or pending:
             while queue and len(pending) < max(1, max_in_flight):
-                pending.append(remote.remote(stage, spec, queue.pop(0)))
+                pending.append(remote.remote(work, spec, queue.pop(0)))
             done, pending = ray.wait(pending, num_returns=1)
             yield from ray.get(done[0])
 
