@@ -9,6 +9,7 @@ import typer
 from igny8.cli import app, console, err_console, fail
 from igny8.config import get_settings
 from igny8.memory.blueprints import get_blueprint
+from igny8.memory.secret_box import SecretKeyMissing, secret_box_for
 from igny8.memory.tenancy import NotFound, local_account
 from igny8.pipeline.publish import PublishInProgress, publish_site, save_wordpress_connection, wordpress_client_for_site
 from igny8.runtime import open_runtime
@@ -24,49 +25,81 @@ def publish_connect(
     site: int = typer.Option(...),
     url: str = typer.Option(..., help="The WordPress site, e.g. https://example.com"),
     user: str = typer.Option(..., help="A WordPress user that may publish."),
-    app_password: str = typer.Option(..., prompt=True, hide_input=True, envvar="IGNY8_WP_APP_PASSWORD",
-                                     help="An application password of that user (Users → Profile)."),
+    app_password: str = typer.Option(
+        ...,
+        prompt=True,
+        hide_input=True,
+        envvar="IGNY8_WP_APP_PASSWORD",
+        help="An application password of that user (Users → Profile).",
+    ),
 ) -> None:
     """Save the site's WordPress connection and check it answers."""
     try:
         base = check_url(url)
         assert base is not None
-        with open_runtime(get_settings()) as runtime, runtime.database.connection() as conn:
+        settings = get_settings()
+        secrets = secret_box_for(settings)
+        with open_runtime(settings) as runtime, runtime.database.connection() as conn:
             account = local_account(conn)
-            save_wordpress_connection(conn, account_id=account, site_id=site, base_url=base, username=user,
-                                      application_password=app_password)
-            client = wordpress_client_for_site(conn, account_id=account, site_id=site)
+            save_wordpress_connection(
+                conn,
+                account_id=account,
+                site_id=site,
+                base_url=base,
+                username=user,
+                application_password=app_password,
+                secrets=secrets,
+            )
+            client = wordpress_client_for_site(conn, account_id=account, site_id=site, secrets=secrets)
         user_info = client.current_user()
-    except (NotFound, ValueError, WordPressError) as exc:
+    except (NotFound, ValueError, WordPressError, SecretKeyMissing) as exc:
         raise fail(str(exc)) from exc
     console.print(f"site {site} publishes to {base} as {user_info.get('name', user)}")
 
 
 @publish_app.command("run")
-def publish_run(site: int = typer.Option(...), include_review: bool = typer.Option(False),
-                force: bool = typer.Option(False, help="Update every page, changed or not."),
-                as_json: bool = typer.Option(False, "--json")) -> None:
+def publish_run(
+    site: int = typer.Option(...),
+    include_review: bool = typer.Option(False),
+    force: bool = typer.Option(False, help="Update every page, changed or not."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """Publish the approved pages (taxonomies and terms first); re-running updates and never duplicates."""
     try:
-        with open_runtime(get_settings()) as runtime:
+        settings = get_settings()
+        secrets = secret_box_for(settings)
+        with open_runtime(settings) as runtime:
             with runtime.database.connection() as conn:
                 account = local_account(conn)
                 blueprint = get_blueprint(conn, account_id=account, site_id=site)
-                client = wordpress_client_for_site(conn, account_id=account, site_id=site)
-            result = publish_site(runtime.database, account_id=account, site_id=site, blueprint=blueprint,
-                                  client=client, include_review=include_review, force=force,
-                                  progress=lambda stage, done, total: err_console.print(
-                                      f"{stage} {done}/{total}", end="\r"))
-    except (NotFound, LookupError, WordPressError, PublishInProgress) as exc:
+                client = wordpress_client_for_site(conn, account_id=account, site_id=site, secrets=secrets)
+            result = publish_site(
+                runtime.database,
+                account_id=account,
+                site_id=site,
+                blueprint=blueprint,
+                client=client,
+                include_review=include_review,
+                force=force,
+                progress=lambda stage, done, total: err_console.print(f"{stage} {done}/{total}", end="\r"),
+            )
+    except (NotFound, LookupError, WordPressError, PublishInProgress, SecretKeyMissing) as exc:
         raise fail(str(exc)) from exc
-    summary = {"created": result.created, "updated": result.updated, "skipped": result.skipped,
-               "failures": [{"content_id": f.content_id, "slug": f.slug, "reason": f.reason} for f in result.failures],
-               "warnings": result.warnings, "seconds": round(result.seconds, 1)}
+    summary = {
+        "created": result.created,
+        "updated": result.updated,
+        "skipped": result.skipped,
+        "failures": [{"content_id": f.content_id, "slug": f.slug, "reason": f.reason} for f in result.failures],
+        "warnings": result.warnings,
+        "seconds": round(result.seconds, 1),
+    }
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
     else:
-        console.print(f"{result.created} created, {result.updated} updated, {result.skipped} unchanged, "
-                      f"{len(result.failures)} failed in {result.seconds:.1f} s")
+        console.print(
+            f"{result.created} created, {result.updated} updated, {result.skipped} unchanged, "
+            f"{len(result.failures)} failed in {result.seconds:.1f} s"
+        )
         for failure in result.failures:
             console.print(f"[red]✗[/] {failure.slug}: {failure.reason}")
         for warning in result.warnings:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,10 +13,11 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from igny8.api.envelope import ApiError, error
+from igny8.api.chat_runner import ChatRunner, SessionRefused
+from igny8.api.envelope import ApiError, error, request_id
+from igny8.api.errors import INTERNAL_ERROR, KNOWN_ERRORS, public_error
 from igny8.api.routes import accounts, chat, plugin, sites
-from igny8.catalog.loader import CatalogError
-from igny8.memory.tenancy import NotFound
+from igny8.memory.secret_box import secret_box_for
 from igny8.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -88,12 +91,76 @@ def _field_errors(exc: RequestValidationError) -> tuple[int, str, dict[str, list
     return 422, "the request does not validate; see errors", errors
 
 
+def _install_error_handlers(app: FastAPI) -> None:
+    """Every error becomes the envelope with a message that says what to fix; exception text and tracebacks
+    go to the server log only, under the request id."""
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> Any:
+        return error(request, exc.status_code, exc.message, exc.errors, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Any:
+        status, message, errors = _field_errors(exc)
+        return error(request, status, message, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        return error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(SessionRefused)
+    async def session_refused(request: Request, exc: SessionRefused) -> Any:
+        retry = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
+        return error(request, exc.status_code, str(exc), headers=retry)
+
+    async def known_error(request: Request, exc: Exception) -> Any:
+        known = public_error(exc)
+        if known is None or known.status_code >= 500:
+            # The detail (which may hold a provider's key or a URL) goes to the log only, under the request id.
+            log.error(
+                "request %s %s %s failed: %s",
+                request_id(request),
+                request.method,
+                request.url.path,
+                type(exc).__name__,
+                exc_info=exc,
+            )
+        if known is None:
+            return error(request, 500, INTERNAL_ERROR)
+        return error(request, known.status_code, known.message)
+
+    for kind in KNOWN_ERRORS:
+        app.add_exception_handler(kind, known_error)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Any:
+        log.error(
+            "request %s %s %s failed unexpectedly", request_id(request), request.method, request.url.path, exc_info=exc
+        )
+        return error(request, 500, INTERNAL_ERROR)
+
+
 def create_app(runtime: Runtime, *, max_body_bytes: int = 1_048_576) -> FastAPI:
+    # Fail before serving anything when stored credentials could not be read (production without
+    # IGNY8_SECRET_KEY raises SecretKeyMissing, whose message says what to set); elsewhere this creates the
+    # generated key file once.
+    secret_box_for(runtime.settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner = ChatRunner.for_runtime(runtime)
+        app.state.chat_runner = runner
+        try:
+            yield
+        finally:
+            runner.shutdown()
+
     app = FastAPI(
         title="IGNY8 API",
         version="1.0",
         description="Accounts and sites, the WordPress plugin's endpoints, and chat sessions that build a "
         "site's blueprint. Authenticate with the X-IGNY8-API-KEY header.",
+        lifespan=lifespan,
     )
     app.state.runtime = runtime
 
@@ -106,32 +173,7 @@ def create_app(runtime: Runtime, *, max_body_bytes: int = 1_048_576) -> FastAPI:
         response.headers["X-Request-ID"] = request.state.request_id
         return response
 
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> Any:
-        return error(request, exc.status_code, exc.message, exc.errors)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> Any:
-        status, message, errors = _field_errors(exc)
-        return error(request, status, message, errors)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
-        return error(request, exc.status_code, str(exc.detail))
-
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound) -> Any:
-        return error(request, 404, str(exc))
-
-    @app.exception_handler(CatalogError)
-    async def catalog_error(request: Request, exc: CatalogError) -> Any:
-        return error(request, 422, str(exc))
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Any:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error(request, 500, "internal error; the request id identifies it in the server log")
-
+    _install_error_handlers(app)
     for module in (accounts, sites, plugin, chat):
         app.include_router(module.router, prefix="/api/v1")
     app.add_middleware(BodyLimit, limit=max_body_bytes)

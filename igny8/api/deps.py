@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from igny8.api.chat_runner import ChatRunner
 from igny8.api.envelope import ApiError
 from igny8.memory.api_keys import Principal, authenticate
 from igny8.memory.database import Database
@@ -20,8 +21,16 @@ def get_database(request: Request) -> Database:
     return request.app.state.runtime.database
 
 
+def get_chat_runner(request: Request) -> ChatRunner:
+    runner: ChatRunner | None = getattr(request.app.state, "chat_runner", None)
+    if runner is None:  # the app was served without its lifespan (which starts the pool)
+        raise ApiError(503, "chat sessions are not available: the server started without its lifespan events")
+    return runner
+
+
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
+ChatRunnerDep = Annotated[ChatRunner, Depends(get_chat_runner)]
 
 
 def get_principal(

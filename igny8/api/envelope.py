@@ -24,20 +24,33 @@ def ok(request: Request, data: Any, message: str = "", status_code: int = 200) -
     )
 
 
-def error(request: Request, status_code: int, message: str, errors: dict[str, list[str]] | None = None) -> JSONResponse:
+def error(
+    request: Request,
+    status_code: int,
+    message: str,
+    errors: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     rid = request_id(request)
     return JSONResponse(
         {"success": False, "error": message, "errors": errors or {}, "request_id": rid},
         status_code=status_code,
-        headers={"X-Request-ID": rid},
+        headers={**(headers or {}), "X-Request-ID": rid},
     )
 
 
 class ApiError(Exception):
     """Raised by routes and dependencies; rendered as an error envelope."""
 
-    def __init__(self, status_code: int, message: str, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        errors: dict[str, list[str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.message = message
         self.errors = errors or {}
+        self.headers = headers or {}

@@ -36,6 +36,7 @@ import psycopg
 
 from igny8.domain.blueprint import Blueprint, PagePlan
 from igny8.memory.database import Database
+from igny8.memory.secret_box import SecretBox, SecretUnreadable, default_secret_box
 from igny8.memory.tenancy import get_site
 from igny8.tools.wordpress_client import (
     TaxonomySpec,
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 
 WP_TYPE_FOR_CONTENT: dict[str, WpType] = {"post": "posts", "page": "pages", "taxonomy": "pages", "product": "pages"}
 WORDPRESS_STATUSES = ("publish", "draft", "pending", "private")  # what the posts and pages get on WordPress
+MAX_APPLICATION_PASSWORD = 200  # plaintext; the sealed token stored is longer (migration 0005)
 _LOCK_NAMESPACE = 0x1687_0007  # advisory lock (namespace, site id): one publish run per site at a time
 _FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>\n?", re.DOTALL)
 SVG_ADVICE = (
@@ -85,10 +87,21 @@ class PublishResult:
 
 
 def save_wordpress_connection(
-    conn: psycopg.Connection, *, account_id: int, site_id: int, base_url: str, username: str, application_password: str
+    conn: psycopg.Connection,
+    *,
+    account_id: int,
+    site_id: int,
+    base_url: str,
+    username: str,
+    application_password: str,
+    secrets: SecretBox | None = None,
 ) -> None:
-    """Store the site's WordPress connection. Pointing the site at another WordPress forgets the records
-    of what was published to the old one."""
+    """Store the site's WordPress connection, its application password encrypted (``secrets``, by default
+    the key from settings). Pointing the site at another WordPress forgets the records of what was published
+    to the old one."""
+    if not 1 <= len(application_password) <= MAX_APPLICATION_PASSWORD:
+        raise ValueError(f"the application password must be 1–{MAX_APPLICATION_PASSWORD} characters")
+    sealed = (secrets or default_secret_box()).seal(application_password)
     get_site(conn, account_id=account_id, site_id=site_id)
     base_url = base_url.rstrip("/")
     old = conn.execute("SELECT base_url FROM wordpress_connections WHERE site_id = %s", (site_id,)).fetchone()
@@ -100,13 +113,21 @@ def save_wordpress_connection(
         " VALUES (%s, %s, %s, %s) ON CONFLICT (site_id) DO UPDATE SET base_url = EXCLUDED.base_url,"
         " username = EXCLUDED.username, application_password_secret = EXCLUDED.application_password_secret,"
         " updated_at = now()",
-        (site_id, base_url, username, application_password),
+        (site_id, base_url, username, sealed),
     )
 
 
 def wordpress_client_for_site(
-    conn: psycopg.Connection, *, account_id: int, site_id: int, timeout_s: float = 30.0
+    conn: psycopg.Connection,
+    *,
+    account_id: int,
+    site_id: int,
+    timeout_s: float = 30.0,
+    secrets: SecretBox | None = None,
 ) -> WordPressClient:
+    """A client with the site's stored credentials. A plaintext row (saved before encryption) or one sealed
+    under the previous key is sealed again under the current key here. A password that no configured key
+    decrypts raises WordPressAuthError: the site must be connected again."""
     get_site(conn, account_id=account_id, site_id=site_id)
     row = conn.execute(
         "SELECT base_url, username, application_password_secret FROM wordpress_connections WHERE site_id = %s",
@@ -114,7 +135,24 @@ def wordpress_client_for_site(
     ).fetchone()
     if row is None:
         raise LookupError(f"site {site_id} has no WordPress connection; save one first")
-    return WordPressClient(row["base_url"], row["username"], row["application_password_secret"], timeout_s=timeout_s)
+    box = secrets or default_secret_box()
+    stored = row["application_password_secret"]
+    try:
+        password = box.open(stored, what=f"the WordPress application password of site {site_id}")
+    except SecretUnreadable as exc:
+        # Not WordPress's refusal, but the same remedy: nothing works until the connection is saved again.
+        raise WordPressAuthError(
+            f"{exc}. Reconnect the site: `igny8 publish connect --site {site_id} --url ... --user ...`",
+            code="igny8_secret_unreadable",
+        ) from None
+    resealed = box.reseal(stored)
+    if resealed is not None:
+        conn.execute(
+            "UPDATE wordpress_connections SET application_password_secret = %s"
+            " WHERE site_id = %s AND application_password_secret = %s",
+            (resealed, site_id, stored),
+        )
+    return WordPressClient(row["base_url"], row["username"], password, timeout_s=timeout_s)
 
 
 # -- taxonomies and terms ---------------------------------------------------------------------------------

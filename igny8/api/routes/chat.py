@@ -11,8 +11,14 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import Field, ValidationError
 
-from igny8.api.chat_runner import add_event, create_session, start_in_background
-from igny8.api.deps import PrincipalDep, RuntimeDep, reachable_site
+from igny8.api.chat_runner import (
+    ChatRunner,
+    add_event,
+    build_start,
+    create_session,
+    new_session_id,
+)
+from igny8.api.deps import ChatRunnerDep, PrincipalDep, RuntimeDep, reachable_site
 from igny8.api.envelope import ApiError, ok
 from igny8.catalog.build_request import resolve_sectors
 from igny8.domain.business import BusinessDetails
@@ -72,7 +78,9 @@ def _last_review(runtime: Any, session_id: str) -> dict[str, Any] | None:
 
 
 @router.post("/sessions", status_code=202)
-def start_session(body: SessionIn, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def start_session(  # type: ignore[no-untyped-def]
+    body: SessionIn, principal: PrincipalDep, request: Request, runtime: RuntimeDep, runner: ChatRunnerDep
+):
     industry, sectors = resolve_sectors(runtime.catalog, body.industry, body.sectors, body.site_type)
     site_id = body.site_id if body.site_id is not None else principal.site_id
     if site_id is not None:
@@ -88,8 +96,14 @@ def start_session(body: SessionIn, principal: PrincipalDep, request: Request, ru
         business=body.business.model_dump(mode="json"),
         auto_approve=False,
     )
-    session_id = create_session(runtime, build)
-    start_in_background(runtime, session_id, build, None)
+    session_id = new_session_id()
+    runner.claim(principal.account_id, session_id)
+    try:
+        create_session(runtime, build, session_id)
+        runner.submit(session_id, build_start(build, None))
+    except BaseException:
+        runner.release(session_id)
+        raise
     return ok(
         request,
         {"id": session_id, "status": "running", "events": f"/api/v1/chat/sessions/{session_id}/events"},
@@ -104,51 +118,76 @@ def read_session(session_id: SessionId, principal: PrincipalDep, request: Reques
     return ok(request, _public(row, _last_review(runtime, session_id)))
 
 
-def _resume(runtime: Any, principal: Principal, session_id: SessionId, answer: dict[str, Any], said: str) -> None:
+def _resume(
+    runtime: Any, runner: ChatRunner, principal: Principal, session_id: SessionId, answer: dict[str, Any], said: str
+) -> None:
     row = _session(runtime, principal, session_id)
     if row["status"] != "awaiting_review":
         raise ApiError(409, f"the session is {row['status']}, not waiting for a review answer")
-    with runtime.database.connection() as conn:
-        claimed = conn.execute(
-            "UPDATE chat_sessions SET status = 'running', updated_at = now() WHERE id = %s"
-            " AND status = 'awaiting_review'",
-            (session_id,),
-        ).rowcount
-    if not claimed:
-        raise ApiError(409, "another answer is being applied; wait for the next review event")
-    add_event(runtime.database, session_id, "message", {"role": "user", "text": said})
-    start_in_background(runtime, session_id, None, answer)
+    # The run that wrote the review pause may still be leaving the pool: give it a moment.
+    runner.claim(principal.account_id, session_id, wait_s=5.0)
+    try:
+        with runtime.database.connection() as conn:
+            claimed = conn.execute(
+                "UPDATE chat_sessions SET status = 'running', updated_at = now() WHERE id = %s"
+                " AND status = 'awaiting_review'",
+                (session_id,),
+            ).rowcount
+        if not claimed:
+            raise ApiError(409, "another answer is being applied; wait for the next review event")
+        add_event(runtime.database, session_id, "message", {"role": "user", "text": said})
+        runner.submit(session_id, build_start(None, answer))
+    except BaseException:
+        runner.release(session_id)
+        raise
 
 
 @router.post("/sessions/{session_id}/messages", status_code=202)
-def send_message(
-    session_id: SessionId, body: MessageIn, principal: PrincipalDep, request: Request, runtime: RuntimeDep
-):  # type: ignore[no-untyped-def]
+def send_message(  # type: ignore[no-untyped-def]
+    session_id: SessionId,
+    body: MessageIn,
+    principal: PrincipalDep,
+    request: Request,
+    runtime: RuntimeDep,
+    runner: ChatRunnerDep,
+):
     try:
         answer = parse_review_message(body.text)
     except (ValueError, ValidationError) as exc:
         raise ApiError(422, f"{exc}. {REVIEW_HELP}", {"text": [str(exc)]}) from exc
-    _resume(runtime, principal, session_id, answer, body.text)
+    _resume(runtime, runner, principal, session_id, answer, body.text)
     return ok(request, {"id": session_id, "status": "running"}, "applying your answer", status_code=202)
 
 
 @router.post("/sessions/{session_id}/review", status_code=202)
-def answer_review(
-    session_id: SessionId, body: ReviewAnswer, principal: PrincipalDep, request: Request, runtime: RuntimeDep
-):  # type: ignore[no-untyped-def]
+def answer_review(  # type: ignore[no-untyped-def]
+    session_id: SessionId,
+    body: ReviewAnswer,
+    principal: PrincipalDep,
+    request: Request,
+    runtime: RuntimeDep,
+    runner: ChatRunnerDep,
+):
     answer = body.model_dump(mode="json")
     answer["approve"] = not (body.attribute_edits or body.cluster_edits)
-    _resume(runtime, principal, session_id, answer, json.dumps(answer))
+    _resume(runtime, runner, principal, session_id, answer, json.dumps(answer))
     return ok(request, {"id": session_id, "status": "running"}, "applying your answer", status_code=202)
 
 
 @router.post("/sessions/{session_id}/resume", status_code=202)
-def resume_after_restart(session_id: SessionId, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def resume_after_restart(  # type: ignore[no-untyped-def]
+    session_id: SessionId, principal: PrincipalDep, request: Request, runtime: RuntimeDep, runner: ChatRunnerDep
+):
     """Continue a session whose server stopped while it was running (it goes on from its checkpoint)."""
     row = _session(runtime, principal, session_id)
     if row["status"] != "running":
         raise ApiError(409, f"the session is {row['status']}; only a stopped running session resumes")
-    start_in_background(runtime, session_id, None, None)
+    runner.claim(principal.account_id, session_id)
+    try:
+        runner.submit(session_id, build_start(None, None))
+    except BaseException:
+        runner.release(session_id)
+        raise
     return ok(request, {"id": session_id, "status": "running"}, status_code=202)
 
 
