@@ -1,5 +1,6 @@
 """The optimizer agent: rewrites a page's prose towards its cluster (missing keywords, shorter sentences)
-and fixes its metadata. The caller keeps a rewrite only if the score goes up."""
+and fixes its metadata. The caller keeps a rewrite only if the score goes up. A rewritten paragraph keeps
+every link it had (put back on the same anchor text); one whose new text lacks an anchor is not rewritten."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import re
 
 from igny8.agents.writer import clean_model_text
 from igny8.llm.gateway import Completion, Meter, ModelGateway
+from igny8.tools.html_fragment import parse_fragment, serialise, text_of
+from igny8.tools.html_links import insert_link
 
 REWRITE_TOKENS = 160
-_PARAGRAPH = re.compile(r'(<section id="(?!faq)[^"]+">\s*<h2>(.*?)</h2>\s*<p>)(.*?)(</p>)', re.DOTALL)
+# The first plain paragraph of each section, right after its heading (the FAQ's answers are left alone).
+REWRITABLE = "section[id]:not(#faq) > h2:first-child + p:not([class])"
 
 
 def fit_description(description: str, text: str) -> str:
@@ -23,6 +27,16 @@ def fit_description(description: str, text: str) -> str:
     if len(description) > 160:
         description = description[:157].rsplit(" ", 1)[0] + "…"
     return description
+
+
+def _relinked(paragraph: str, links: list[tuple[str, str, dict[str, str]]]) -> str | None:
+    """The rewritten paragraph with every link of the original put back on its anchor text, or None when an
+    anchor is no longer in the text (then the original paragraph stays: a rewrite never drops a link)."""
+    for anchor, href, attributes in links:
+        paragraph, placed = insert_link(paragraph, anchor, href, attributes=attributes)
+        if placed is None:
+            return None
+    return paragraph
 
 
 class OptimizerAgent:
@@ -39,14 +53,12 @@ class OptimizerAgent:
         max_paragraphs: int = 4,
     ) -> tuple[str, list[Completion]]:
         calls: list[Completion] = []
-        rewritten = 0
-
-        def replace(match: re.Match[str]) -> str:
-            nonlocal rewritten
-            if rewritten >= max_paragraphs:
-                return match.group(0)
-            heading = html.unescape(re.sub(r"<[^>]+>", "", match.group(2)))
-            original = html.unescape(re.sub(r"<[^>]+>", "", match.group(3)))
+        tree = parse_fragment(document)
+        changed = False
+        for paragraph in tree.css(REWRITABLE)[:max_paragraphs]:
+            section = paragraph.parent
+            heading = next((text_of(child) for child in section.iter() if child.tag == "h2"), "") if section else ""
+            original = text_of(paragraph)
             mention = ", ".join(missing_keywords[:2]) or title
             answer = self.gateway.complete(
                 "optimizer",
@@ -65,11 +77,18 @@ class OptimizerAgent:
             )
             calls.append(answer)
             text = clean_model_text(answer.text)
-            rewritten += 1
             if len(text.split()) < 20:
-                return match.group(0)  # an unusable answer leaves the paragraph as it was
-            return f"{match.group(1)}{html.escape(text)}{match.group(4)}"
-
-        updated = _PARAGRAPH.sub(replace, document)
+                continue  # an unusable answer leaves the paragraph as it was
+            links = [
+                (a.text(deep=True), a.attributes.get("href") or "", {k: v or "" for k, v in a.attributes.items()})
+                for a in paragraph.css("a[href]")
+            ]
+            for _, _, attributes in links:
+                attributes.pop("href", None)
+            relinked = _relinked(html.escape(text, quote=False), links)
+            if relinked is None:
+                continue
+            paragraph.inner_html = relinked
+            changed = True
         self.gateway.charge("optimizer", "optimization", calls, meter)
-        return updated, calls
+        return (serialise(tree) if changed else document), calls

@@ -223,20 +223,27 @@ def make_images(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict
 
 def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
     """Stage 7 (before publishing): auto-approve rules, a publish-ready export per page, the static preview."""
+    from igny8.memory import published_repo  # here, not at the top: this body is edited apart from the module
+
     ctx = runtime.context
     blueprint = _blueprint(ctx, state)
     titles = {p.slug: p.title for p in blueprint.pages}
     export_dir = Path(ctx.spec.export_dir)
-    exported, approved = [], 0
+    exported, approved, kept_published = [], 0, 0
     with ctx.database.connection() as conn:
         site = get_site(conn, account_id=state["account_id"], site_id=state["site_id"])
         rows = content_repo.content_of_blueprint(conn, blueprint_id=blueprint.id)
+        published = published_repo.published_content_ids(conn, site_id=state["site_id"])
         written = {r["slug"] for r in rows}
         for done, row in enumerate(rows, start=1):
             images = content_repo.images_of(conn, row["id"])
             problems = review_problems(row, images)
-            status = "approved" if not problems else "review"
-            approved += not problems
+            if row["id"] in published:
+                status = "published"  # review never moves a page that is out on the site back
+                kept_published += 1
+            else:
+                status = "approved" if not problems else "review"
+                approved += not problems
             content_repo.set_content_status(conn, content_id=row["id"], status=status, meta_update={"review": problems})
             row = {**row, "status": status, "meta": {**row["meta"], "review": problems}}
             related = [
@@ -247,9 +254,12 @@ def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
             exported.append(export_page(export_dir, row, images, related))
             ctx.progress("review", done, len(rows))
     index = write_preview(export_dir, site.name, exported)
+    in_review = len(rows) - approved - kept_published
     return {
-        "counts": {"approved": approved, "in_review": len(rows) - approved, "preview": str(index)},
-        "log": [f"{approved} approved, {len(rows) - approved} need review; preview at {index}"],
+        "counts": {"approved": approved, "in_review": in_review, "published": kept_published, "preview": str(index)},
+        "log": [
+            f"{approved} approved, {in_review} need review, {kept_published} already published; preview at {index}"
+        ],
     }
 
 

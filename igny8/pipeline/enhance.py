@@ -1,12 +1,13 @@
 """Stage 4.6 and retroactive enhancement: JSON-LD and the on-page SERP elements for stored pages.
 
 Re-running replaces what an earlier run placed (the elements and the one ``data-igny8`` script block),
-so already-published pages can be enhanced again after the rules or the page change.
+so already-published pages can be enhanced again after the rules or the page change. Everything is read
+from the page with what an earlier run placed taken out, so a second run gives the same bytes: the table of
+contents is never read back as HowTo steps, and steps come only from the page's own steps section.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,11 +16,13 @@ from psycopg.types.json import Jsonb
 from igny8.domain.blueprint import Blueprint
 from igny8.memory.database import Database
 from igny8.memory.tenancy import get_site
+from igny8.tools.content_structures import LAYOUTS
+from igny8.tools.html_fragment import parse_fragment, remove_node, serialise
 from igny8.tools.json_ld import script_tag, validate_json_ld
 from igny8.tools.schema_builders import PageFacts, SiteFacts, build_json_ld, faq_from_html, steps_from_html
-from igny8.tools.serp_elements import build_elements, place_elements
+from igny8.tools.serp_elements import ELEMENT_SELECTOR, build_elements, place_elements
 
-_SCRIPT = re.compile(r'<script type="application/ld\+json" data-igny8="schema">.*?</script>\n?', re.DOTALL)
+SCHEMA_SELECTOR = 'script[type="application/ld+json"][data-igny8="schema"]'
 
 
 @dataclass
@@ -36,6 +39,24 @@ def site_facts(database: Database, account_id: int, site_id: int, blueprint: Blu
         site = get_site(conn, account_id=account_id, site_id=site_id)
     business = blueprint.business
     return SiteFacts(name=str(business.get("name") or site.name), url=site.url or "", site_type=blueprint.site_type)
+
+
+def without_enhancements(document: str) -> str:
+    """The page as the earlier stages left it: our JSON-LD block and SERP elements taken out."""
+    tree = parse_fragment(document)
+    for node in [*tree.css(SCHEMA_SELECTOR), *tree.css(ELEMENT_SELECTOR)]:
+        remove_node(node)
+    return serialise(tree)
+
+
+def _steps(document: str, meta: dict[str, Any]) -> list[str]:
+    """Real steps only: from the page's steps section(s) of its layout, and only when the writer says the
+    steps came from the brief (pages written before that flag existed are read as they are)."""
+    if meta.get("steps_source", "brief") != "brief":
+        return []
+    layout = LAYOUTS.get(meta.get("structure", ""), ())
+    keys = tuple(spec.key for spec in layout if spec.kind == "steps") or ("steps",)
+    return steps_from_html(document, keys)
 
 
 def _page_facts(row: dict[str, Any], blueprint: Blueprint, written: dict[str, str]) -> PageFacts:
@@ -68,7 +89,7 @@ def _page_facts(row: dict[str, Any], blueprint: Blueprint, written: dict[str, st
         modified=row["updated_at"].date().isoformat(),
         image=featured,
         faq=faq_from_html(row["html"]),
-        steps=steps_from_html(row["html"]),
+        steps=_steps(row["html"], meta),
         list_items=listed,
         breadcrumb=crumbs,
         topic=meta.get("cluster_name") or row["title"].split(":")[0],
@@ -86,7 +107,8 @@ def enhance_site(
             (site_id,),
         ).fetchall()
     written = {r["slug"]: r["title"] for r in rows}
-    for done, row in enumerate(rows, start=1):
+    for done, stored in enumerate(rows, start=1):
+        row = {**stored, "html": without_enhancements(stored["html"])}
         page = _page_facts(row, blueprint, written)
         nodes = build_json_ld(facts, page)
         issues = [issue for node in nodes for issue in validate_json_ld(node)]
@@ -98,24 +120,22 @@ def enhance_site(
         elements = build_elements(
             row["html"], topic=page.topic, structure=page.structure, cluster_type=row["meta"].get("cluster_type")
         )
-        document = place_elements(_SCRIPT.sub("", row["html"]), elements)
+        document = place_elements(row["html"], elements)
         if nodes:
             document = script_tag(nodes) + "\n" + document
-        with database.connection() as conn:
-            conn.execute(
-                "UPDATE content SET html = %s, meta = meta || %s, updated_at = now() WHERE id = %s",
-                (
-                    document,
-                    Jsonb(
-                        {
-                            "schema_types": [n["@type"] for n in nodes],
-                            "schema_valid": not errors,
-                            "serp_elements": sorted(elements),
-                        }
-                    ),
-                    row["id"],
-                ),
-            )
+        facts_meta = {
+            "schema_types": [n["@type"] for n in nodes],
+            "schema_valid": not errors,
+            "serp_elements": sorted(elements),
+        }
+        if document != stored["html"] or any(stored["meta"].get(k) != v for k, v in facts_meta.items()):
+            # updated_at is left alone: it dates the page's content (JSON-LD dateModified reads it), and
+            # adding the derived layer again must not move it, or a re-run on another day would differ.
+            with database.connection() as conn:
+                conn.execute(
+                    "UPDATE content SET html = %s, meta = meta || %s WHERE id = %s",
+                    (document, Jsonb(facts_meta), row["id"]),
+                )
         result.pages += 1
         result.blocks += len(nodes)
         for name in elements:

@@ -1,13 +1,13 @@
 """Stage 4.5: internal links for every written page of a site, then a rescue pass so no page is an orphan.
 
 Incremental: a page keeps the links it has, and gains links to pages written since. Links are stored in
-the links table (one per source and target) and placed in the page's HTML.
+the links table (one per source and target) and placed in the page's HTML, never inside the SERP elements
+of stage 4.6 (enhancement rebuilds those, so a link there would vanish while its row stayed).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +17,10 @@ from igny8.agents.linker import LinkerAgent
 from igny8.domain.blueprint import Blueprint
 from igny8.llm.gateway import Meter, ModelGateway
 from igny8.memory.database import Database
+from igny8.tools.html_fragment import page_text
 from igny8.tools.link_audit import AuditPage, LinkAudit, audit_links
 from igny8.tools.link_scoring import Candidate, PageInfo
+from igny8.tools.serp_elements import place_elements, split_elements
 
 log = logging.getLogger(__name__)
 SEMANTIC_NEIGHBOURS = 5
@@ -112,7 +114,18 @@ def _store(database: Database, site_id: int, page: dict[str, Any], document: str
 
 
 def _words(document: str) -> int:
-    return len(re.sub(r"<[^>]+>", " ", document).split())
+    return len(page_text(document).split())
+
+
+def _place_outside_elements(
+    linker: LinkerAgent, document: str, candidates: list[Candidate], meter: Meter, **options: Any
+) -> tuple[str, list[Any]]:
+    """Place links in the page's own text: the SERP elements are taken out first and put back after."""
+    base, elements = split_elements(document)
+    updated, placed = linker.place_links(base, candidates, _words(base), meter=meter, **options)
+    if not placed:
+        return document, placed
+    return (place_elements(updated, elements) if elements else updated), placed
 
 
 def link_site(
@@ -145,11 +158,11 @@ def link_site(
             if t in pages and t not in linked and t not in structural
         ]
         try:
-            document, placed = linker.place_links(
+            document, placed = _place_outside_elements(
+                linker,
                 page["html"],
                 candidates,
-                _words(page["html"]),
-                meter=Meter(account_id, site_id, f"internal_linking:{page['id']}"),
+                Meter(account_id, site_id, f"internal_linking:{page['id']}"),
                 used_anchors={a for _, a in page["outbound"]},
             )
         except Exception as exc:  # stage 4.5 never blocks publishing
@@ -160,11 +173,8 @@ def link_site(
             # A dead end: give it its strongest structural link, with a bridging sentence if need be.
             best = max(candidates, key=lambda c: (c.link_type != "contextual", c.score))
             best.mandatory = True
-            document, placed = linker.place_links(
-                page["html"],
-                [best],
-                _words(page["html"]),
-                meter=Meter(account_id, site_id, f"internal_linking:{page['id']}"),
+            document, placed = _place_outside_elements(
+                linker, page["html"], [best], Meter(account_id, site_id, f"internal_linking:{page['id']}")
             )
         if placed:
             _store(database, site_id, page, document, placed, pages)
@@ -210,11 +220,8 @@ def _rescue_orphans(
         candidate = Candidate(
             _info(page), "contextual", _similarity(page["embedding"], source["embedding"]), mandatory=True
         )
-        document, placed = linker.place_links(
-            source["html"],
-            [candidate],
-            _words(source["html"]),
-            meter=Meter(account_id, site_id, f"internal_linking:rescue:{page['id']}"),
+        document, placed = _place_outside_elements(
+            linker, source["html"], [candidate], Meter(account_id, site_id, f"internal_linking:rescue:{page['id']}")
         )
         if placed:
             _store(database, site_id, source, document, placed, pages)
@@ -227,8 +234,14 @@ def audit_site(database: Database, *, site_id: int, blueprint: Blueprint) -> Lin
     plan = {p.slug: p for p in blueprint.pages}
     with database.connection() as conn:
         rows = conn.execute("SELECT slug, html FROM content WHERE site_id = %s", (site_id,)).fetchall()
-    return audit_links([
-        AuditPage(r["slug"], plan[r["slug"]].kind if r["slug"] in plan else "page",
-                  plan[r["slug"]].cluster if r["slug"] in plan else None, r["html"])
-        for r in rows
-    ])
+    return audit_links(
+        [
+            AuditPage(
+                r["slug"],
+                plan[r["slug"]].kind if r["slug"] in plan else "page",
+                plan[r["slug"]].cluster if r["slug"] in plan else None,
+                r["html"],
+            )
+            for r in rows
+        ]
+    )

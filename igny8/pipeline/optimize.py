@@ -1,20 +1,26 @@
 """Score stored pages and optimise the weakest: every rewrite is scored before and after, and a rewrite that
-lowers the score is rejected (the page stays as it was). The history is kept in the page's metadata."""
+lowers the score is rejected (the page stays as it was). The history is kept in the page's metadata.
+
+A rewrite never undoes the linking stage: one that would lose an internal link is rejected, and a kept
+rewrite leaves the links table true to the page (same targets, anchors as they now read)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from igny8.agents.linker import page_href
 from igny8.agents.optimizer import OptimizerAgent, fit_description
 from igny8.domain.blueprint import Blueprint
 from igny8.llm.gateway import Meter, ModelGateway
 from igny8.memory.database import Database
+from igny8.memory.links_repo import outgoing_links, set_link_anchor
+from igny8.memory.tenancy import get_site
 from igny8.tools.content_scoring import ContentScore, score_content
+from igny8.tools.html_fragment import internal_link_nodes, lost_links, page_text, parse_fragment, text_of
 
 
 @dataclass
@@ -86,7 +92,7 @@ def optimise_page(
 ) -> Optimisation:
     before = score_row(row, blueprint)
     ctx = _context(blueprint, row["slug"])
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row["html"]))
+    text = page_text(row["html"])
     missing = [k for k in ctx["targets"] if k.lower() not in text.lower()]
     attempt = len(row["meta"].get("optimization", [])) + 1
     document, _ = OptimizerAgent(gateway).rewrite(
@@ -97,12 +103,16 @@ def optimise_page(
     )
     description = fit_description(row["meta"].get("meta_description", ""), text)
     after = score_row(row, blueprint, document=document, description=description)
-    accepted = after.total > before.total
+    with database.connection() as conn:
+        site_url = get_site(conn, account_id=account_id, site_id=site_id).url or ""
+    lost = lost_links(row["html"], document, site_url)
+    accepted = after.total > before.total and not lost
     entry = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "before": before.total,
         "after": after.total,
         "accepted": accepted,
+        **({"links_lost": sorted(lost)} if lost else {}),
         "dimensions_before": before.as_dict()["dimensions"],
         "dimensions_after": after.as_dict()["dimensions"],
     }
@@ -113,14 +123,29 @@ def optimise_page(
                 " coalesce(meta->'optimization', '[]'::jsonb) || %s), updated_at = now() WHERE id = %s",
                 (document, Jsonb({"meta_description": description, "score": after.total}), Jsonb([entry]), row["id"]),
             )
+            _keep_link_anchors(conn, row["id"], document, site_url)
         else:
             conn.execute(
                 "UPDATE content SET meta = meta || jsonb_build_object('optimization',"
                 " coalesce(meta->'optimization', '[]'::jsonb) || %s) WHERE id = %s",
                 (Jsonb([entry]), row["id"]),
             )
-    reason = "score went up" if accepted else "rejected: the rewrite did not raise the score"
+    if lost:
+        reason = f"rejected: the rewrite would drop internal links to {', '.join(sorted(lost))}"
+    else:
+        reason = "score went up" if accepted else "rejected: the rewrite did not raise the score"
     return Optimisation(row["slug"], before.total, after.total, accepted, reason)
+
+
+def _keep_link_anchors(conn: Any, content_id: int, document: str, site_url: str) -> None:
+    """Record each link's anchor as the rewritten page now reads it (the targets are unchanged)."""
+    anchors: dict[str, str] = {}
+    for a in internal_link_nodes(parse_fragment(document), site_url):
+        anchors.setdefault(a.attributes.get("href") or "", text_of(a))
+    for link in outgoing_links(conn, source_content_id=content_id):
+        anchor = anchors.get(page_href(link["target_slug"]))
+        if anchor and anchor != link["anchor"]:
+            set_link_anchor(conn, link_id=link["id"], anchor=anchor)
 
 
 def optimise_lowest(

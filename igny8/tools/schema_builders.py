@@ -3,11 +3,12 @@ prices, ratings or addresses: a type that would need them is left out)."""
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from selectolax.lexbor import LexborNode
+
+from igny8.tools.html_fragment import parse_fragment, text_of
 from igny8.tools.json_ld import CONTEXT
 
 
@@ -198,20 +199,37 @@ def build_json_ld(site: SiteFacts, page: PageFacts) -> list[dict[str, Any]]:
     return nodes
 
 
+def _next_element(node: LexborNode) -> LexborNode | None:
+    sibling = node.next
+    while sibling is not None and not sibling.is_element_node:
+        if sibling.is_text_node and (sibling.text_content or "").strip():
+            return None  # loose text between the question and its answer: not a question-answer pair
+        sibling = sibling.next
+    return sibling
+
+
 def faq_from_html(document: str) -> list[tuple[str, str]]:
-    section = re.search(r'<section id="faq">(.*?)</section>', document, re.DOTALL)
-    if not section:
+    """Question and answer pairs of the page's FAQ section (an h3 and the paragraph right after it)."""
+    section = parse_fragment(document).css_first("section#faq")
+    if section is None:
         return []
-    pairs = re.findall(r"<h3>(.*?)</h3>\s*<p>(.*?)</p>", section.group(1), re.DOTALL)
-    clean = [
-        (html.unescape(re.sub(r"<[^>]+>", "", q)).strip(), html.unescape(re.sub(r"<[^>]+>", "", a)).strip())
-        for q, a in pairs
-    ]
-    return [(q, a) for q, a in clean if q and a]
+    pairs = []
+    for question in section.css("h3"):
+        answer = _next_element(question)
+        if answer is not None and answer.tag == "p":
+            pairs.append((text_of(question), text_of(answer)))
+    return [(q, a) for q, a in pairs if q and a]
 
 
-def steps_from_html(document: str) -> list[str]:
-    ordered = re.search(r"<ol>(.*?)</ol>", document, re.DOTALL)
-    if not ordered:
-        return []
-    return [html.unescape(re.sub(r"<[^>]+>", "", s)).strip() for s in re.findall(r"<li>(.*?)</li>", ordered.group(1))]
+def steps_from_html(document: str, sections: tuple[str, ...] = ("steps",)) -> list[str]:
+    """The steps of the page: the items of the steps section's own ordered list, and nothing else (never the
+    table of contents or any other list on the page)."""
+    tree = parse_fragment(document)
+    for key in sections:
+        for section in tree.css("section[id]"):
+            if section.attributes.get("id") != key:
+                continue
+            ordered = next((child for child in section.iter() if child.tag == "ol"), None)
+            if ordered is not None:
+                return [text for text in (text_of(li) for li in ordered.iter() if li.tag == "li") if text]
+    return []

@@ -16,6 +16,7 @@ from igny8.api.deps import RuntimeDep, SitePrincipalDep
 from igny8.api.envelope import ApiError, ok
 from igny8.domain.text import Count, DbId, InputModel
 from igny8.memory.blueprints import get_blueprint
+from igny8.memory.published_repo import PUBLISHED_CONDITION
 from igny8.memory.tenancy import get_site
 
 router = APIRouter(prefix="/plugin", tags=["wordpress plugin"])
@@ -185,7 +186,8 @@ def content_queue(
         rows = conn.execute(
             "SELECT c.id, c.title, c.slug, c.html, c.meta, c.status, t.id AS task_id FROM content c"
             " JOIN tasks t ON t.id = c.task_id WHERE c.site_id = %s AND c.status = ANY(%s)"
-            " AND NOT EXISTS (SELECT 1 FROM sync_events e WHERE e.content_id = c.id AND e.kind IN ('published', 'updated'))"
+            # Never re-offer a page that is already out: published over REST (publish_records) or by the plugin.
+            f" AND NOT {PUBLISHED_CONDITION}"
             " ORDER BY (c.meta->>'priority_phase')::int NULLS LAST, c.id LIMIT %s",
             (principal.site_id, statuses, limit),
         ).fetchall()
