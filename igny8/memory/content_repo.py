@@ -99,8 +99,8 @@ def insert_content(
 def content_without_images(conn: psycopg.Connection, *, blueprint_id: int) -> list[int]:
     rows = conn.execute(
         "SELECT c.id FROM content c JOIN tasks t ON t.id = c.task_id JOIN ideas i ON i.id = t.idea_id"
-        " WHERE i.blueprint_id = %s AND NOT EXISTS (SELECT 1 FROM images m WHERE m.content_id = c.id AND m.path IS NOT NULL"
-        " AND m.role = 'featured') ORDER BY c.id",
+        " WHERE i.blueprint_id = %s AND NOT EXISTS (SELECT 1 FROM images m WHERE m.content_id = c.id"
+        " AND m.path IS NOT NULL AND m.role = 'featured') ORDER BY c.id",
         (blueprint_id,),
     ).fetchall()
     return [r["id"] for r in rows]
@@ -130,8 +130,9 @@ def set_image_path(conn: psycopg.Connection, *, image_id: int, path: str) -> Non
 
 
 def set_content_status(conn: psycopg.Connection, *, content_id: int, status: str, meta_update: dict[str, Any]) -> None:
+    # updated_at stays: it is the date of the text (JSON-LD dateModified), not of its review.
     conn.execute(
-        "UPDATE content SET status = %s, meta = meta || %s, updated_at = now() WHERE id = %s",
+        "UPDATE content SET status = %s, meta = meta || %s WHERE id = %s",
         (status, Jsonb(meta_update), content_id),
     )
 
@@ -148,8 +149,7 @@ def content_with_slug(conn: psycopg.Connection, *, site_id: int, slug: str) -> d
 def adopt_content(conn: psycopg.Connection, *, content_id: int, task_id: int, meta_update: dict[str, Any]) -> None:
     """A page a newer blueprint version plans with the same brief: the same row now belongs to its task."""
     conn.execute(
-        "UPDATE content SET task_id = %s, meta = meta || %s, retired_in_version = NULL, updated_at = now()"
-        " WHERE id = %s",
+        "UPDATE content SET task_id = %s, meta = meta || %s, retired_in_version = NULL WHERE id = %s",
         (task_id, Jsonb(meta_update), content_id),
     )
     conn.execute("UPDATE tasks SET status = 'written' WHERE id = %s", (task_id,))
@@ -186,7 +186,7 @@ def flag_retired_content(
 ) -> list[str]:
     """Flag (never delete) the site's pages that blueprint ``version`` no longer plans; return their slugs."""
     rows = conn.execute(
-        "UPDATE content SET retired_in_version = %s, updated_at = now() WHERE site_id = %s"
+        "UPDATE content SET retired_in_version = %s WHERE site_id = %s"
         " AND NOT (slug = ANY(%s)) AND retired_in_version IS DISTINCT FROM %s RETURNING slug",
         (version, site_id, planned_slugs, version),
     ).fetchall()
