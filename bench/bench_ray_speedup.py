@@ -42,8 +42,12 @@ def main(pages: int, latency: float) -> None:
             account, site = site_with_blueprint(runtime)
             run_pipeline(runtime, account_id=account, site_id=site, limit=pages, stages=["ideas", "tasks"])
             started = time.perf_counter()
-            run_pipeline(runtime, account_id=account, site_id=site, limit=pages, stages=["content"])
+            result = run_pipeline(runtime, account_id=account, site_id=site, limit=pages, stages=["content"])
             timings[workers] = time.perf_counter() - started
+            # A benchmark that times no work measures nothing: every page must have been written here.
+            assert result.counts["pages_written"] == pages, result.counts
+            floor = pages * latency / workers
+            assert timings[workers] >= floor * 0.9, f"{timings[workers]:.2f} s is below the model's own {floor:.2f} s"
             runtime.database.close()
             ray.shutdown()
     base = timings[1]
