@@ -275,7 +275,7 @@ def create_blueprint(
                 f"build {thread_id}: {industry_entry.name} / {', '.join(s.name for s in resolved)} ({site_type})"
             )
             context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
-            with open_checkpointer(runtime.database.url) as saver:
+            with open_checkpointer(runtime.database) as saver:
                 values = _run_build(
                     build_graph(saver),
                     initial_state(request),
@@ -297,7 +297,7 @@ def blueprint_resume(
 ) -> None:
     """Continue a build that paused for review or stopped, from its checkpoint."""
     settings = get_settings()
-    with open_runtime(settings) as runtime, open_checkpointer(runtime.database.url) as saver:
+    with open_runtime(settings) as runtime, open_checkpointer(runtime.database) as saver:
         graph = build_graph(saver)
         config = {"configurable": {"thread_id": thread}}
         snapshot = graph.get_state(config)

@@ -13,6 +13,7 @@ from igny8.cli_pipeline import run_with_progress
 from igny8.config import get_settings
 from igny8.doctor import run_checks
 from igny8.llm.credits import credits_spent
+from igny8.memory.credit_ledger import tokens_used
 from igny8.memory.tenancy import local_account
 from igny8.runtime import open_runtime
 
@@ -42,10 +43,7 @@ def demo(
         result = run_with_progress(runtime, account, blueprint.site_id, pages, None)
         finished = time.perf_counter()
         with runtime.database.connection() as conn:
-            tokens = conn.execute(
-                "SELECT coalesce(sum(prompt_tokens + completion_tokens), 0) AS t FROM credit_ledger WHERE site_id = %s",
-                (blueprint.site_id,),
-            ).fetchone()["t"]
+            tokens = tokens_used(conn, site_id=blueprint.site_id)
             credits = credits_spent(conn, account_id=account, site_id=blueprint.site_id)
     table = Table(title=f"Site {blueprint.site_id}: blueprint v{blueprint.version} ({blueprint.status})")
     table.add_column("figure")

@@ -52,11 +52,8 @@ def schedule_set(
 @schedule_app.command("show")
 def schedule_show(site: int = typer.Option(...)) -> None:
     with open_runtime(get_settings()) as runtime, runtime.database.connection() as conn:
-        row = conn.execute("SELECT * FROM maintenance_schedules WHERE site_id = %s", (site,)).fetchone()
-        runs = conn.execute(
-            "SELECT id, status, started_at, report FROM maintenance_runs WHERE site_id = %s ORDER BY id DESC LIMIT 5",
-            (site,),
-        ).fetchall()
+        row = repo.get_schedule(conn, site_id=site)
+        runs = repo.recent_runs(conn, site_id=site)
     if row is None:
         raise fail(f"site {site} has no schedule; set one with `igny8 schedule set --site {site}`")
     console.print(f"every {row['every_hours']} h, tasks {row['tasks']}, next {row['next_run_at']:%F %T %Z}")

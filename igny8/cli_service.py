@@ -10,7 +10,7 @@ from igny8.catalog.loader import CatalogError
 from igny8.cli import app, console, fail
 from igny8.config import get_settings
 from igny8.memory.api_keys import issue_key
-from igny8.memory.tenancy import NotFound, create_account, local_account
+from igny8.memory.tenancy import NotFound, account_exists, create_account, local_account
 from igny8.runtime import open_runtime
 from igny8.site_admin import create_site_with_key
 
@@ -64,7 +64,7 @@ def site_create(
     try:
         with open_runtime(get_settings()) as runtime, runtime.database.connection() as conn:
             account_id = account if account is not None else local_account(conn)
-            if not conn.execute("SELECT 1 FROM accounts WHERE id = %s", (account_id,)).fetchone():
+            if not account_exists(conn, account_id=account_id):
                 raise NotFound(f"account {account_id} not found")
             created = create_site_with_key(
                 conn,

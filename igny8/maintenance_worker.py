@@ -15,7 +15,7 @@ from psycopg.rows import dict_row
 from igny8.graphs.maintenance import MaintenanceContext, build_graph
 from igny8.memory import maintenance_repo as repo
 from igny8.memory.checkpoints import open_checkpointer
-from igny8.memory.tenancy import NotFound
+from igny8.memory.tenancy import NotFound, site_account
 from igny8.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -29,19 +29,19 @@ def run_site_maintenance(
         return None
     try:
         with runtime.database.connection() as conn:
-            account = conn.execute("SELECT account_id FROM sites WHERE id = %s", (site_id,)).fetchone()
-            if account is None:
+            account_id = site_account(conn, site_id=site_id)
+            if account_id is None:
                 raise NotFound(f"site {site_id} not found")
             run_id, resumed = repo.start_or_resume_run(conn, site_id)
         config = {"configurable": {"thread_id": f"maintenance-{run_id}"}}
         try:
-            with open_checkpointer(runtime.database.url) as saver:
+            with open_checkpointer(runtime.database) as saver:
                 graph = build_graph(saver)
                 snapshot = graph.get_state(config)
                 start = (
                     None
                     if (resumed and snapshot.next)
-                    else {"site_id": site_id, "account_id": account["account_id"], "tasks": tasks, "report": {}}
+                    else {"site_id": site_id, "account_id": account_id, "tasks": tasks, "report": {}}
                 )
                 values = graph.invoke(start, config, context=MaintenanceContext(runtime))
             report = {**values["report"], "resumed": resumed, "run_id": run_id}
@@ -68,10 +68,10 @@ def work_once(
         stale = repo.stale_running_sites(conn)
     for site_id in stale:
         with runtime.database.connection() as conn:
-            row = conn.execute("SELECT tasks FROM maintenance_schedules WHERE site_id = %s", (site_id,)).fetchone()
-        report = run_site_maintenance(
-            runtime, lock_conn, site_id=site_id, tasks=row["tasks"] if row else list(repo.TASKS)
-        )
+            tasks = repo.scheduled_tasks(conn, site_id=site_id)
+        if tasks is None:
+            tasks = list(repo.TASKS)
+        report = run_site_maintenance(runtime, lock_conn, site_id=site_id, tasks=tasks)
         if report is not None:
             on_report(site_id, report)
             done += 1

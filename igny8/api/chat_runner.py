@@ -15,10 +15,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from langgraph.types import Command
-from psycopg.types.json import Jsonb
 
 from igny8.api.errors import public_error
 from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_graph, initial_state
+from igny8.memory import chat_sessions
 from igny8.memory.checkpoints import open_checkpointer
 from igny8.memory.database import Database
 from igny8.runtime import Runtime
@@ -55,18 +55,12 @@ class RunnerClosed(SessionRefused):
 
 def add_event(database: Database, session_id: str, kind: str, payload: dict[str, Any]) -> None:
     with database.connection() as conn:
-        conn.execute(
-            "INSERT INTO chat_events (session_id, kind, payload) VALUES (%s, %s, %s)",
-            (session_id, kind, Jsonb(payload)),
-        )
+        chat_sessions.add_event(conn, session_id=session_id, kind=kind, payload=payload)
 
 
 def _set_status(database: Database, session_id: str, status: str, result: dict[str, Any] | None = None) -> None:
     with database.connection() as conn:
-        conn.execute(
-            "UPDATE chat_sessions SET status = %s, result = coalesce(%s, result), updated_at = now() WHERE id = %s",
-            (status, Jsonb(result) if result is not None else None, session_id),
-        )
+        chat_sessions.set_session_status(conn, session_id=session_id, status=status, result=result)
 
 
 def new_session_id() -> str:
@@ -76,9 +70,12 @@ def new_session_id() -> str:
 def create_session(runtime: Runtime, request: BuildRequest, session_id: str | None = None) -> str:
     session_id = session_id or new_session_id()
     with runtime.database.connection() as conn:
-        conn.execute(
-            "INSERT INTO chat_sessions (id, account_id, site_id, status, request) VALUES (%s, %s, %s, 'running', %s)",
-            (session_id, request["account_id"], request["site_id"], Jsonb(dict(request))),
+        chat_sessions.insert_session(
+            conn,
+            session_id=session_id,
+            account_id=request["account_id"],
+            site_id=request["site_id"],
+            request=dict(request),
         )
     add_event(
         runtime.database,
@@ -106,7 +103,7 @@ def advance(runtime: Runtime, session_id: str, start: Any, *, stopping: threadin
     context = SiteBuildContext(runtime.catalog, database, runtime.gateway, runtime.embedder)
     config = {"configurable": {"thread_id": f"chat-{session_id}"}}
     try:
-        with open_checkpointer(database.url) as saver:
+        with open_checkpointer(database) as saver:
             graph = build_graph(saver)
             paused = None
             for update in graph.stream(start, config, context=context, stream_mode="updates"):

@@ -9,12 +9,13 @@ from typing import Annotated, Any
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
-from psycopg.types.json import Jsonb
 from typing_extensions import TypedDict
 
 from igny8.domain.blueprint import Blueprint
 from igny8.graphs import runs_if_chosen
 from igny8.memory.blueprints import get_blueprint
+from igny8.memory.health_history import latest_health_score, record_health
+from igny8.memory.site_content import content_states, count_content, link_slugs
 from igny8.pipeline.linking import audit_site, link_site
 from igny8.pipeline.optimize import optimise_lowest
 from igny8.pipeline.run import run_pipeline
@@ -50,16 +51,12 @@ def _blueprint(ctx: MaintenanceContext, state: MaintenanceState) -> Blueprint:
 
 def site_state(ctx: MaintenanceContext, site_id: int) -> SiteState:
     with ctx.runtime.database.connection() as conn:
-        rows = conn.execute("SELECT slug, meta, status FROM content WHERE site_id = %s", (site_id,)).fetchall()
-        links = conn.execute(
-            "SELECT s.slug AS source, t.slug AS target FROM links l JOIN content s ON s.id ="
-            " l.source_content_id JOIN content t ON t.id = l.target_content_id WHERE l.site_id = %s",
-            (site_id,),
-        ).fetchall()
+        rows = content_states(conn, site_id=site_id)
+        links = link_slugs(conn, site_id=site_id)
     live = [r for r in rows if r["status"] in {"approved", "published"}]
     return SiteState(
         published={r["slug"]: r["meta"].get("target_keywords", []) for r in live},
-        links=[(r["source"], r["target"]) for r in links] if live else None,
+        links=links if live else None,
         valid_schema={r["slug"] for r in live if r["meta"].get("schema_valid")},
     )
 
@@ -70,18 +67,18 @@ def check_health(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) 
     blueprint = _blueprint(ctx, state)
     health = score_health(blueprint, site_state(ctx, state["site_id"]))
     with ctx.runtime.database.connection() as conn:
-        previous = conn.execute(
-            "SELECT score FROM health_history WHERE site_id = %s ORDER BY computed_at DESC LIMIT 1", (state["site_id"],)
-        ).fetchone()
-        conn.execute(
-            "INSERT INTO health_history (site_id, blueprint_id, score, components) VALUES (%s, %s, %s, %s)",
-            (state["site_id"], blueprint.id, health.score, Jsonb([c.model_dump() for c in health.components])),
+        previous = latest_health_score(conn, site_id=state["site_id"])
+        record_health(
+            conn,
+            site_id=state["site_id"],
+            blueprint_id=blueprint.id,
+            score=health.score,
+            components=[c.model_dump() for c in health.components],
         )
     report: dict[str, Any] = {"health": health.score}
-    if previous and previous["score"] - health.score >= HEALTH_DROP_ALERT:
+    if previous is not None and previous - health.score >= HEALTH_DROP_ALERT:
         report["proposal"] = (
-            f"health fell from {previous['score']:.0f} to {health.score:.0f}: review the blueprint "
-            "and consider a new version"
+            f"health fell from {previous:.0f} to {health.score:.0f}: review the blueprint and consider a new version"
         )
     return {"report": report}
 
@@ -141,9 +138,7 @@ def reoptimize(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) ->
 def fill_gaps(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
     ctx = runtime.context
     with ctx.runtime.database.connection() as conn:
-        written = conn.execute("SELECT count(*) AS n FROM content WHERE site_id = %s", (state["site_id"],)).fetchone()[
-            "n"
-        ]
+        written = count_content(conn, site_id=state["site_id"])
     planned = len(_blueprint(ctx, state).pages)
     if written >= planned:
         return {"report": {"gaps": {"written": 0, "remaining": 0}}}

@@ -11,17 +11,24 @@ from langgraph.store.postgres import PostgresStore
 from psycopg.rows import dict_row
 
 from igny8.llm.embedder import Embedder
+from igny8.memory.database import Database
 
 
 def _langgraph_connection(url: str) -> psycopg.Connection:
-    # LangGraph's saver needs autocommit and dict rows on a connection of its own.
+    # LangGraph needs autocommit and dict rows on a connection of its own.
     return psycopg.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row)
 
 
 @contextmanager
-def open_checkpointer(url: str) -> Iterator[PostgresSaver]:
-    """A set-up PostgresSaver; graph state survives the process."""
-    with _langgraph_connection(url) as conn:
+def open_checkpointer(database: Database | str) -> Iterator[PostgresSaver]:
+    """A set-up PostgresSaver; graph state survives the process. Given the Database, the saver borrows
+    connections from its checkpoint pool; given a bare URL (a script with no Database), it opens its own."""
+    if isinstance(database, Database):
+        saver = PostgresSaver(database.checkpoint_pool)  # type: ignore[arg-type]
+        saver.setup()
+        yield saver
+        return
+    with _langgraph_connection(database) as conn:
         saver = PostgresSaver(conn)  # type: ignore[arg-type]
         saver.setup()
         yield saver

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -89,6 +90,8 @@ class Database:
     url: str
     embedded: bool
     _pool: ConnectionPool | None = field(default=None, repr=False)
+    _checkpoint_pool: ConnectionPool | None = field(default=None, repr=False)
+    _opening: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def open(cls, settings: Settings, *, name: str = APP_DATABASE) -> Database:
@@ -108,7 +111,8 @@ class Database:
                 apply_migrations(conn)
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailable(
-                f"cannot connect to PostgreSQL ({exc}). Check IGNY8_DATABASE_URL, or unset it to use the embedded server"
+                f"cannot connect to PostgreSQL ({exc}). Check IGNY8_DATABASE_URL, "
+                "or unset it to use the embedded server"
             ) from exc
         except psycopg.errors.FeatureNotSupported as exc:
             raise DatabaseUnavailable(
@@ -130,6 +134,21 @@ class Database:
             )
         return self._pool
 
+    @property
+    def checkpoint_pool(self) -> ConnectionPool:
+        """A small pool for LangGraph's saver, whose connections differ from ours: autocommit (its set-up creates
+        indexes CONCURRENTLY, which no transaction block allows), dict rows, and no prepared statements."""
+        with self._opening:  # chat threads may ask for it at the same moment
+            if self._checkpoint_pool is None:
+                self._checkpoint_pool = ConnectionPool(
+                    self.url,
+                    min_size=1,
+                    max_size=8,  # a saver holds a connection only for one read or write, so threads share them
+                    kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+                    open=True,
+                )
+            return self._checkpoint_pool
+
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
         """A pooled connection; the block runs in one transaction, committed on success."""
@@ -140,6 +159,9 @@ class Database:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        if self._checkpoint_pool is not None:
+            self._checkpoint_pool.close()
+            self._checkpoint_pool = None
 
     def server_versions(self) -> dict[str, str]:
         with self.connection() as conn:

@@ -39,6 +39,16 @@ def set_schedule(
     return dict(row)
 
 
+def get_schedule(conn: psycopg.Connection, *, site_id: int) -> dict[str, Any] | None:
+    return conn.execute("SELECT * FROM maintenance_schedules WHERE site_id = %s", (site_id,)).fetchone()
+
+
+def scheduled_tasks(conn: psycopg.Connection, *, site_id: int) -> list[str] | None:
+    """The tasks of the site's schedule; None when it has none."""
+    row = conn.execute("SELECT tasks FROM maintenance_schedules WHERE site_id = %s", (site_id,)).fetchone()
+    return row["tasks"] if row else None
+
+
 def claim_due_site(conn: psycopg.Connection) -> dict[str, Any] | None:
     """Take the most overdue schedule and move its next run forward, in one transaction."""
     row = conn.execute(
@@ -66,6 +76,14 @@ def unlock_site(conn: psycopg.Connection, site_id: int) -> None:
 
 def stale_running_sites(conn: psycopg.Connection) -> list[int]:
     return [r["site_id"] for r in conn.execute("SELECT site_id FROM maintenance_runs WHERE status = 'running'")]
+
+
+def recent_runs(conn: psycopg.Connection, *, site_id: int) -> list[dict[str, Any]]:
+    """The site's five latest runs, newest first: id, status, started_at, report."""
+    return conn.execute(
+        "SELECT id, status, started_at, report FROM maintenance_runs WHERE site_id = %s ORDER BY id DESC LIMIT 5",
+        (site_id,),
+    ).fetchall()
 
 
 def start_or_resume_run(conn: psycopg.Connection, site_id: int) -> tuple[int, bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 
@@ -28,6 +29,28 @@ def create_account(conn: psycopg.Connection, *, name: str) -> int:
     row = conn.execute("INSERT INTO accounts (name) VALUES (%s) RETURNING id", (name,)).fetchone()
     assert row is not None
     return int(row["id"])
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    id: int
+    name: str
+    created_at: datetime
+    sites: int
+
+
+def account_exists(conn: psycopg.Connection, *, account_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM accounts WHERE id = %s", (account_id,)).fetchone() is not None
+
+
+def get_account_summary(conn: psycopg.Connection, *, account_id: int) -> AccountSummary | None:
+    """The account with how many sites it has."""
+    row = conn.execute(
+        "SELECT a.id, a.name, a.created_at, (SELECT count(*) FROM sites s WHERE s.account_id = a.id)"
+        " AS sites FROM accounts a WHERE a.id = %s",
+        (account_id,),
+    ).fetchone()
+    return AccountSummary(row["id"], row["name"], row["created_at"], row["sites"]) if row else None
 
 
 def local_account(conn: psycopg.Connection) -> int:
@@ -57,6 +80,21 @@ def create_site(
             "INSERT INTO site_sectors (site_id, sector, position) VALUES (%s, %s, %s)", (site_id, sector, position)
         )
     return Site(site_id, account_id, name, url, site_type, industry, tuple(sectors))
+
+
+def site_account(conn: psycopg.Connection, *, site_id: int) -> int | None:
+    """The account that owns the site, for work with no tenant of its own (the maintenance worker)."""
+    row = conn.execute("SELECT account_id FROM sites WHERE id = %s", (site_id,)).fetchone()
+    return int(row["account_id"]) if row else None
+
+
+def replace_site_sectors(conn: psycopg.Connection, *, site_id: int, sectors: list[str]) -> None:
+    """The site's sectors become ``sectors``, in that order. Check the site's account first (get_site)."""
+    conn.execute("DELETE FROM site_sectors WHERE site_id = %s", (site_id,))
+    for position, sector in enumerate(sectors, start=1):
+        conn.execute(
+            "INSERT INTO site_sectors (site_id, sector, position) VALUES (%s, %s, %s)", (site_id, sector, position)
+        )
 
 
 def get_site(conn: psycopg.Connection, *, account_id: int, site_id: int) -> Site:

@@ -35,6 +35,7 @@ from typing import Any
 import psycopg
 
 from igny8.domain.blueprint import Blueprint, PagePlan
+from igny8.memory import publish_records, wordpress_connections
 from igny8.memory.database import Database
 from igny8.memory.secret_box import SecretBox, SecretUnreadable, default_secret_box
 from igny8.memory.tenancy import get_site
@@ -52,7 +53,6 @@ log = logging.getLogger(__name__)
 WP_TYPE_FOR_CONTENT: dict[str, WpType] = {"post": "posts", "page": "pages", "taxonomy": "pages", "product": "pages"}
 WORDPRESS_STATUSES = ("publish", "draft", "pending", "private")  # what the posts and pages get on WordPress
 MAX_APPLICATION_PASSWORD = 200  # plaintext; the sealed token stored is longer (migration 0005)
-_LOCK_NAMESPACE = 0x1687_0007  # advisory lock (namespace, site id): one publish run per site at a time
 _FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>\n?", re.DOTALL)
 SVG_ADVICE = (
     "WordPress accepts SVG uploads only where the site allows them; configure a PNG image model "
@@ -104,16 +104,11 @@ def save_wordpress_connection(
     sealed = (secrets or default_secret_box()).seal(application_password)
     get_site(conn, account_id=account_id, site_id=site_id)
     base_url = base_url.rstrip("/")
-    old = conn.execute("SELECT base_url FROM wordpress_connections WHERE site_id = %s", (site_id,)).fetchone()
-    if old and old["base_url"] != base_url:
-        for table in ("publish_records", "publish_term_records", "publish_media_records"):
-            conn.execute(f"DELETE FROM {table} WHERE site_id = %s", (site_id,))  # fixed table names, not input
-    conn.execute(
-        "INSERT INTO wordpress_connections (site_id, base_url, username, application_password_secret)"
-        " VALUES (%s, %s, %s, %s) ON CONFLICT (site_id) DO UPDATE SET base_url = EXCLUDED.base_url,"
-        " username = EXCLUDED.username, application_password_secret = EXCLUDED.application_password_secret,"
-        " updated_at = now()",
-        (site_id, base_url, username, sealed),
+    old_base_url = wordpress_connections.connection_base_url(conn, site_id=site_id)
+    if old_base_url is not None and old_base_url != base_url:
+        publish_records.forget_site_records(conn, site_id=site_id)
+    wordpress_connections.upsert_connection(
+        conn, site_id=site_id, base_url=base_url, username=username, sealed_password=sealed
     )
 
 
@@ -129,14 +124,11 @@ def wordpress_client_for_site(
     under the previous key is sealed again under the current key here. A password that no configured key
     decrypts raises WordPressAuthError: the site must be connected again."""
     get_site(conn, account_id=account_id, site_id=site_id)
-    row = conn.execute(
-        "SELECT base_url, username, application_password_secret FROM wordpress_connections WHERE site_id = %s",
-        (site_id,),
-    ).fetchone()
+    row = wordpress_connections.get_connection(conn, site_id=site_id)
     if row is None:
         raise LookupError(f"site {site_id} has no WordPress connection; save one first")
     box = secrets or default_secret_box()
-    stored = row["application_password_secret"]
+    stored = row.application_password_secret
     try:
         password = box.open(stored, what=f"the WordPress application password of site {site_id}")
     except SecretUnreadable as exc:
@@ -147,12 +139,8 @@ def wordpress_client_for_site(
         ) from None
     resealed = box.reseal(stored)
     if resealed is not None:
-        conn.execute(
-            "UPDATE wordpress_connections SET application_password_secret = %s"
-            " WHERE site_id = %s AND application_password_secret = %s",
-            (resealed, site_id, stored),
-        )
-    return WordPressClient(row["base_url"], row["username"], password, timeout_s=timeout_s)
+        wordpress_connections.replace_password_secret(conn, site_id=site_id, old_secret=stored, new_secret=resealed)
+    return WordPressClient(row.base_url, row.username, password, timeout_s=timeout_s)
 
 
 # -- taxonomies and terms ---------------------------------------------------------------------------------
@@ -219,12 +207,7 @@ def sync_site_terms(
         records += [("category", slug, term_id) for slug, term_id in terms.categories.items()]
     with database.connection() as conn:
         for taxonomy_key, slug, term_id in records:
-            conn.execute(
-                "INSERT INTO publish_term_records (site_id, taxonomy, slug, wp_term_id) VALUES (%s, %s, %s, %s)"
-                " ON CONFLICT (site_id, taxonomy, slug) DO UPDATE SET wp_term_id = EXCLUDED.wp_term_id,"
-                " updated_at = now()",
-                (site_id, taxonomy_key, slug, term_id),
-            )
+            publish_records.record_term(conn, site_id=site_id, taxonomy=taxonomy_key, slug=slug, wp_term_id=term_id)
     return terms
 
 
@@ -239,19 +222,6 @@ def wordpress_body(html: str) -> str:
 
 def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _eligible_rows(conn: psycopg.Connection, site_id: int, statuses: list[str]) -> list[dict[str, Any]]:
-    return conn.execute(
-        "SELECT c.id, c.task_id, c.title, c.slug, c.html, c.meta, c.status,"
-        " r.wp_id, r.wp_type, r.payload_hash, i.id AS image_id, i.path AS image_path,"
-        " m.wp_media_id, m.source_path AS media_source_path"
-        " FROM content c LEFT JOIN publish_records r ON r.content_id = c.id"
-        " LEFT JOIN images i ON i.content_id = c.id AND i.role = 'featured'"
-        " LEFT JOIN publish_media_records m ON m.image_id = i.id"
-        " WHERE c.site_id = %s AND c.status = ANY(%s) ORDER BY c.id",
-        (site_id, statuses),
-    ).fetchall()
 
 
 def _wp_type(row: dict[str, Any], pages: dict[str, PagePlan]) -> WpType:
@@ -327,11 +297,13 @@ class _Run:
                 return 0
             media_id, url = uploaded.id, uploaded.source_url
         with self.database.connection() as conn:
-            conn.execute(
-                "INSERT INTO publish_media_records (image_id, site_id, wp_media_id, wp_url, source_path)"
-                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (image_id) DO UPDATE SET wp_media_id = EXCLUDED.wp_media_id,"
-                " wp_url = EXCLUDED.wp_url, source_path = EXCLUDED.source_path, uploaded_at = now()",
-                (row["image_id"], self.site_id, media_id, url, str(path)),
+            publish_records.record_media(
+                conn,
+                image_id=row["image_id"],
+                site_id=self.site_id,
+                wp_media_id=media_id,
+                wp_url=url,
+                source_path=str(path),
             )
         return media_id
 
@@ -396,16 +368,16 @@ class _Run:
     def record(self, row: dict[str, Any], wp_type: WpType, item: dict[str, Any] | None, digest: str) -> None:
         with self.database.connection() as conn:
             if item is not None:
-                conn.execute(
-                    "INSERT INTO publish_records (content_id, site_id, wp_id, wp_type, wp_link, payload_hash)"
-                    " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (content_id) DO UPDATE SET wp_id = EXCLUDED.wp_id,"
-                    " wp_type = EXCLUDED.wp_type, wp_link = EXCLUDED.wp_link, payload_hash = EXCLUDED.payload_hash,"
-                    " updated_at = now()",
-                    (row["id"], self.site_id, item["id"], wp_type, item.get("link"), digest),
+                publish_records.record_publication(
+                    conn,
+                    content_id=row["id"],
+                    site_id=self.site_id,
+                    wp_id=item["id"],
+                    wp_type=wp_type,
+                    wp_link=item.get("link"),
+                    payload_hash=digest,
                 )
-            conn.execute(
-                "UPDATE content SET status = 'published' WHERE id = %s AND status <> 'published'", (row["id"],)
-            )
+            publish_records.mark_content_published(conn, content_id=row["id"])
 
 
 def publish_site(
@@ -437,11 +409,10 @@ def publish_site(
         get_site(lock, account_id=account_id, site_id=site_id)
         if blueprint.site_id not in (None, site_id):
             raise ValueError(f"blueprint {blueprint.id} belongs to site {blueprint.site_id}, not {site_id}")
-        locked = lock.execute("SELECT pg_try_advisory_xact_lock(%s, %s) AS ok", (_LOCK_NAMESPACE, site_id)).fetchone()
-        if not locked["ok"]:
+        if not publish_records.try_lock_site_publishing(lock, site_id=site_id):
             raise PublishInProgress(f"site {site_id} is being published by another run; try again when it ends")
         with database.connection() as conn:
-            rows = _eligible_rows(conn, site_id, statuses)
+            rows = publish_records.publishable_content(conn, site_id=site_id, statuses=statuses)
         client.current_user()  # a refused application password stops us here, before any write
         pages = {p.slug: p for p in blueprint.pages}
         posts_clusters = {r["meta"].get("cluster") for r in rows if _wp_type(r, pages) == "posts"}

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from psycopg.types.json import Jsonb
-
 from igny8.graphs.pipeline import STAGES, PipelineContext, build_graph
+from igny8.memory import pipeline_runs
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.checkpoints import open_checkpointer
 from igny8.memory.tenancy import get_site
@@ -63,21 +62,11 @@ def run_pipeline(
         get_site(conn, account_id=account_id, site_id=site_id)
         blueprint = get_blueprint(conn, account_id=account_id, site_id=site_id)
         options = {"limit": limit, "stages": chosen}
-        previous = conn.execute(
-            "SELECT id FROM pipeline_runs WHERE site_id = %s AND blueprint_id = %s AND status IN ('running', 'interrupted')"
-            " AND stages->'options' = %s ORDER BY id DESC LIMIT 1",
-            (site_id, blueprint.id, Jsonb(options)),
-        ).fetchone()
-        if previous:
-            run_id, resumed = int(previous["id"]), True
+        previous = pipeline_runs.resumable_run(conn, site_id=site_id, blueprint_id=blueprint.id, options=options)
+        if previous is not None:
+            run_id, resumed = previous, True
         else:
-            run_id = int(
-                conn.execute(
-                    "INSERT INTO pipeline_runs (site_id, blueprint_id, status, stages) VALUES (%s, %s, 'running', %s)"
-                    " RETURNING id",
-                    (site_id, blueprint.id, Jsonb({"options": options})),
-                ).fetchone()["id"]
-            )
+            run_id = pipeline_runs.start_run(conn, site_id=site_id, blueprint_id=blueprint.id, options=options)
             resumed = False
     settings = runtime.settings
     spec = WorkerSpec(
@@ -100,7 +89,7 @@ def run_pipeline(
     config = {"configurable": {"thread_id": f"pipeline-run-{run_id}"}}
     started = time.perf_counter()
     try:
-        with open_checkpointer(runtime.database.url) as saver:
+        with open_checkpointer(runtime.database) as saver:
             graph = build_graph(saver)
             snapshot = graph.get_state(config)
             start: Any = (
@@ -119,39 +108,23 @@ def run_pipeline(
             values = graph.invoke(start, config, context=context)
     except BaseException:
         with runtime.database.connection() as conn:
-            conn.execute("UPDATE pipeline_runs SET status = 'interrupted' WHERE id = %s", (run_id,))
+            pipeline_runs.mark_run_interrupted(conn, run_id=run_id)
         raise
     finally:
         executor.close()
     seconds = time.perf_counter() - started
     with runtime.database.connection() as conn:
-        conn.execute(
-            "UPDATE pipeline_runs SET status = 'finished', finished_at = now(), stages = stages || %s WHERE id = %s",
-            (Jsonb({"counts": values["counts"], "seconds": round(seconds, 2)}), run_id),
-        )
+        pipeline_runs.finish_run(conn, run_id=run_id, counts=values["counts"], seconds=round(seconds, 2))
     return PipelineResult(run_id, resumed, values["counts"], values["log"], seconds)
 
 
 def pipeline_status(runtime: Runtime, *, account_id: int, site_id: int) -> dict[str, Any]:
     with runtime.database.connection() as conn:
         get_site(conn, account_id=account_id, site_id=site_id)
-        counts = conn.execute(
-            "SELECT (SELECT count(*) FROM ideas WHERE site_id = %(s)s) AS ideas,"
-            " (SELECT count(*) FROM tasks WHERE site_id = %(s)s) AS tasks,"
-            " (SELECT count(*) FROM content WHERE site_id = %(s)s) AS pages,"
-            " (SELECT count(*) FROM content WHERE site_id = %(s)s AND status = 'approved') AS approved,"
-            " (SELECT count(*) FROM images m JOIN content c ON c.id = m.content_id WHERE c.site_id = %(s)s"
-            "  AND m.path IS NOT NULL) AS images,"
-            " (SELECT coalesce(sum(credits), 0) FROM credit_ledger WHERE site_id = %(s)s) AS credits",
-            {"s": site_id},
-        ).fetchone()
-        runs = conn.execute(
-            "SELECT id, status, started_at, finished_at, stages FROM pipeline_runs WHERE site_id = %s"
-            " ORDER BY id DESC LIMIT 5",
-            (site_id,),
-        ).fetchall()
+        counts = pipeline_runs.pipeline_counts(conn, site_id=site_id)
+        runs = pipeline_runs.recent_runs(conn, site_id=site_id)
     return {
-        "counts": dict(counts),
+        "counts": counts,
         "runs": [
             {
                 **r,

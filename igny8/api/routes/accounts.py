@@ -12,7 +12,7 @@ from igny8.api.deps import AccountPrincipalDep, RuntimeDep
 from igny8.api.envelope import ApiError, ok
 from igny8.domain.text import InputModel
 from igny8.memory.api_keys import issue_key
-from igny8.memory.tenancy import create_account
+from igny8.memory.tenancy import create_account, get_account_summary
 
 router = APIRouter(tags=["accounts"])
 
@@ -49,9 +49,9 @@ def create_account_route(
 @router.get("/account")
 def read_account(principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
-        row = conn.execute(
-            "SELECT a.id, a.name, a.created_at, (SELECT count(*) FROM sites s WHERE s.account_id = a.id)"
-            " AS sites FROM accounts a WHERE a.id = %s",
-            (principal.account_id,),
-        ).fetchone()
-    return ok(request, {**row, "created_at": row["created_at"].isoformat()})
+        account = get_account_summary(conn, account_id=principal.account_id)
+    assert account is not None  # the key that authenticated belongs to it
+    return ok(
+        request,
+        {"id": account.id, "name": account.name, "created_at": account.created_at.isoformat(), "sites": account.sites},
+    )

@@ -24,6 +24,7 @@ from igny8.catalog.build_request import resolve_sectors
 from igny8.domain.business import BusinessDetails
 from igny8.domain.text import DbId, InputModel
 from igny8.graphs.site_build import BuildRequest
+from igny8.memory import chat_sessions
 from igny8.memory.api_keys import Principal
 from igny8.memory.tenancy import get_site
 from igny8.tools.attribute_edits import ReviewAnswer
@@ -48,9 +49,7 @@ class MessageIn(InputModel):
 
 def _session(runtime: Any, principal: Principal, session_id: str) -> dict[str, Any]:
     with runtime.database.connection() as conn:
-        row = conn.execute(
-            "SELECT * FROM chat_sessions WHERE id = %s AND account_id = %s", (session_id, principal.account_id)
-        ).fetchone()
+        row = chat_sessions.get_session(conn, session_id=session_id, account_id=principal.account_id)
     if row is None or (principal.site_id is not None and row["site_id"] != principal.site_id):
         raise ApiError(404, f"chat session {session_id} not found")
     return row
@@ -70,11 +69,7 @@ def _public(row: dict[str, Any], last_review: dict[str, Any] | None) -> dict[str
 
 def _last_review(runtime: Any, session_id: str) -> dict[str, Any] | None:
     with runtime.database.connection() as conn:
-        row = conn.execute(
-            "SELECT payload FROM chat_events WHERE session_id = %s AND kind = 'review' ORDER BY id DESC LIMIT 1",
-            (session_id,),
-        ).fetchone()
-    return row["payload"] if row else None
+        return chat_sessions.last_review(conn, session_id=session_id)
 
 
 @router.post("/sessions", status_code=202)
@@ -128,11 +123,7 @@ def _resume(
     runner.claim(principal.account_id, session_id, wait_s=5.0)
     try:
         with runtime.database.connection() as conn:
-            claimed = conn.execute(
-                "UPDATE chat_sessions SET status = 'running', updated_at = now() WHERE id = %s"
-                " AND status = 'awaiting_review'",
-                (session_id,),
-            ).rowcount
+            claimed = chat_sessions.claim_session_for_answer(conn, session_id=session_id)
         if not claimed:
             raise ApiError(409, "another answer is being applied; wait for the next review event")
         add_event(runtime.database, session_id, "message", {"role": "user", "text": said})
@@ -206,11 +197,8 @@ async def stream_events(
     def fetch(last: int) -> tuple[list[dict[str, Any]], str]:
         with runtime.database.connection() as conn:
             # Status first: every event written before that status is then visible to the second query.
-            status = conn.execute("SELECT status FROM chat_sessions WHERE id = %s", (session_id,)).fetchone()["status"]
-            events = conn.execute(
-                "SELECT id, kind, payload FROM chat_events WHERE session_id = %s AND id > %s ORDER BY id",
-                (session_id, last),
-            ).fetchall()
+            status = chat_sessions.session_status(conn, session_id=session_id)
+            events = chat_sessions.events_after(conn, session_id=session_id, after_id=last)
         return events, status
 
     async def generate():  # type: ignore[no-untyped-def]

@@ -13,7 +13,8 @@ from igny8.catalog.build_request import resolve_sectors
 from igny8.domain.text import BIGINT_MAX, InputModel
 from igny8.memory.api_keys import issue_key, revoke_site_keys
 from igny8.memory.blueprints import get_blueprint, list_blueprints
-from igny8.memory.tenancy import Site, get_site, list_sites
+from igny8.memory.health_history import recent_health
+from igny8.memory.tenancy import Site, get_site, list_sites, replace_site_sectors
 from igny8.site_admin import create_site_with_key
 
 router = APIRouter(tags=["sites"])
@@ -85,12 +86,7 @@ def set_sectors(
     with runtime.database.connection() as conn:
         site = get_site(conn, account_id=principal.account_id, site_id=site_id)
         _, resolved = resolve_sectors(runtime.catalog, site.industry, body.sectors, site.site_type)
-        conn.execute("DELETE FROM site_sectors WHERE site_id = %s", (site_id,))
-        for position, sector in enumerate(resolved, start=1):
-            conn.execute(
-                "INSERT INTO site_sectors (site_id, sector, position) VALUES (%s, %s, %s)",
-                (site_id, sector.slug, position),
-            )
+        replace_site_sectors(conn, site_id=site_id, sectors=[sector.slug for sector in resolved])
         site = get_site(conn, account_id=principal.account_id, site_id=site_id)
     return ok(request, site_json(site))
 
@@ -137,9 +133,5 @@ def active_blueprint(site_id: SiteId, principal: PrincipalDep, request: Request,
 def health_history(site_id: SiteId, principal: PrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         get_site(conn, account_id=principal.account_id, site_id=reachable_site(principal, site_id))
-        rows = conn.execute(
-            "SELECT score, components, computed_at FROM health_history WHERE site_id = %s"
-            " ORDER BY computed_at DESC LIMIT 52",
-            (site_id,),
-        ).fetchall()
+        rows = recent_health(conn, site_id=site_id)
     return ok(request, [{**r, "computed_at": r["computed_at"].isoformat()} for r in rows])
