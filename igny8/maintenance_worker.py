@@ -12,13 +12,21 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from igny8.graphs.maintenance import MaintenanceContext, build_graph
+from igny8.graphs.maintenance import MaintenanceContext, WritePages, build_graph
 from igny8.memory import maintenance_repo as repo
 from igny8.memory.checkpoints import open_checkpointer
 from igny8.memory.tenancy import NotFound, site_account
+from igny8.pipeline.run import run_pipeline
 from igny8.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+
+def _pipeline_writer(runtime: Runtime) -> WritePages:
+    def write_pages(account_id: int, site_id: int, limit: int) -> dict[str, Any]:
+        return run_pipeline(runtime, account_id=account_id, site_id=site_id, limit=limit).counts
+
+    return write_pages
 
 
 def run_site_maintenance(
@@ -43,7 +51,7 @@ def run_site_maintenance(
                     if (resumed and snapshot.next)
                     else {"site_id": site_id, "account_id": account_id, "tasks": tasks, "report": {}}
                 )
-                values = graph.invoke(start, config, context=MaintenanceContext(runtime))
+                values = graph.invoke(start, config, context=MaintenanceContext(runtime, _pipeline_writer(runtime)))
             report = {**values["report"], "resumed": resumed, "run_id": run_id}
             with runtime.database.connection() as conn:
                 repo.finish_run(conn, run_id, "finished", report)

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from igny8.catalog.loader import Catalog
-from igny8.domain.catalog import AttributeSpec, SectorTemplate
+from igny8.domain.catalog import THIN_VALUES, AttributeSpec, SectorTemplate
 from igny8.tools.keyword_expansion import MODIFIER, ExpansionReport, expand_templates, placeholders
 
 LEVEL_LIMITS = {"primary": (2, 3), "secondary": (2, 3), "tertiary": (1, 2)}
@@ -19,27 +19,6 @@ TOTAL_ATTRIBUTES = (5, 8)
 VALUES_PER_ATTRIBUTE = (4, 12)
 KEYWORD_TEMPLATES = (8, 40)
 MAX_VALUE_WORDS = 5
-# Values that cannot carry a landing page of their own.
-THIN_VALUES = {
-    "other",
-    "others",
-    "general",
-    "misc",
-    "miscellaneous",
-    "various",
-    "n/a",
-    "na",
-    "all",
-    "more",
-    "none",
-    "etc",
-    "any",
-    "unknown",
-    "default",
-    "standard",
-    "other options",
-    "near me",
-}
 BAD_VALUE_CHARS = re.compile(r"[(){}\[\]/\\;:!?*<>|=]")
 MIN_TEMPLATE_KEYWORDS = 320  # a single-sector site needs 300 after de-duplication and clustering
 MIN_KEPT_SHARE = 0.9  # at most a tenth of a template's expansions may fail the keyword quality rules

@@ -6,6 +6,28 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Values that cannot carry a landing page of their own.
+THIN_VALUES = {
+    "other",
+    "others",
+    "general",
+    "misc",
+    "miscellaneous",
+    "various",
+    "n/a",
+    "na",
+    "all",
+    "more",
+    "none",
+    "etc",
+    "any",
+    "unknown",
+    "default",
+    "standard",
+    "other options",
+    "near me",
+}
+
 SiteType = Literal["ecommerce", "local_service", "saas", "blog"]
 SITE_TYPES: tuple[SiteType, ...] = ("ecommerce", "local_service", "saas", "blog")
 AttributeLevel = Literal["primary", "secondary", "tertiary"]

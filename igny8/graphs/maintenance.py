@@ -4,6 +4,7 @@ whose worker died continues where it stopped."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -18,7 +19,6 @@ from igny8.memory.health_history import latest_health_score, record_health
 from igny8.memory.site_content import content_states, count_content, link_slugs
 from igny8.pipeline.linking import audit_site, link_site
 from igny8.pipeline.optimize import optimise_lowest
-from igny8.pipeline.run import run_pipeline
 from igny8.runtime import Runtime as AppRuntime
 from igny8.tools.health import SiteState, score_health
 
@@ -39,9 +39,15 @@ class MaintenanceState(TypedDict):
     report: Annotated[dict[str, Any], _merge]
 
 
+# Writes the site's next pages (account id, site id, how many pages in all) and returns the run's counts.
+# The caller hands it in, so this graph does not import the workflow that runs the pipeline graph.
+WritePages = Callable[[int, int, int], dict[str, Any]]
+
+
 @dataclass
 class MaintenanceContext:
     runtime: AppRuntime
+    write_pages: WritePages
 
 
 def _blueprint(ctx: MaintenanceContext, state: MaintenanceState) -> Blueprint:
@@ -142,14 +148,12 @@ def fill_gaps(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> 
     planned = len(_blueprint(ctx, state).pages)
     if written >= planned:
         return {"report": {"gaps": {"written": 0, "remaining": 0}}}
-    result = run_pipeline(
-        ctx.runtime, account_id=state["account_id"], site_id=state["site_id"], limit=min(planned, written + GAP_PAGES)
-    )
+    counts = ctx.write_pages(state["account_id"], state["site_id"], min(planned, written + GAP_PAGES))
     return {
         "report": {
             "gaps": {
-                "written": result.counts.get("pages_written", 0),
-                "remaining": planned - written - result.counts.get("pages_written", 0),
+                "written": counts.get("pages_written", 0),
+                "remaining": planned - written - counts.get("pages_written", 0),
             }
         }
     }

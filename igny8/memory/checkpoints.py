@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, Protocol
 
 import psycopg
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.store.postgres import PostgresStore
 from psycopg.rows import dict_row
 
-from igny8.llm.embedder import Embedder
 from igny8.memory.database import Database
+
+
+class TextEmbedder(Protocol):
+    """What the store needs of an embedder (memory/ stays below llm/: it imports nothing from there)."""
+
+    dimension: int
+
+    def embed(self, texts: list[str]) -> Any: ...
 
 
 def _langgraph_connection(url: str) -> psycopg.Connection:
@@ -35,7 +43,7 @@ def open_checkpointer(database: Database | str) -> Iterator[PostgresSaver]:
 
 
 @contextmanager
-def open_store(url: str, embedder: Embedder | None = None) -> Iterator[PostgresStore]:
+def open_store(url: str, embedder: TextEmbedder | None = None) -> Iterator[PostgresStore]:
     """The long-term store; with an embedder, items are searchable by meaning (pgvector)."""
     with _langgraph_connection(url) as conn:
         index = None

@@ -8,9 +8,8 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from igny8.catalog.validation import THIN_VALUES
 from igny8.domain.blueprint import Attribute, Cluster
-from igny8.domain.catalog import AttributeKind, AttributeLevel, KeywordTemplate
+from igny8.domain.catalog import THIN_VALUES, AttributeKind, AttributeLevel, KeywordTemplate
 from igny8.domain.text import InputModel
 from igny8.tools.attribute_population import MAX_VALUES, MIN_VALUES, AttributeSet, SectorPlan, _generic_templates
 
