@@ -1,16 +1,23 @@
-"""Stage 7 up to publishing: auto-approve rules, the publish-ready export per page and the static preview."""
+"""Stage 7 up to publishing: auto-approve rules, the publish-ready export per page and the static preview.
+
+Pages are read with the HTML parser (``html_fragment``): paragraphs, sections and links are elements, text is
+what a reader sees (the JSON-LD script's braces are not text, so they are not taken for a template placeholder).
+"""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
 
 from igny8.tools.content_structures import layout_for
+from igny8.tools.html_fragment import page_text, parse_fragment, serialise, text_of
 from igny8.tools.page_render import document, preview_index, write_json
 
 MIN_WORDS = {"post": 180, "page": 120, "product": 80, "taxonomy": 60}
 MIN_ON_TOPIC_SHARE = 0.6
+_SITE_PAGE = re.compile(r"/([^/?#]+)/")
 _STOP = {
     "what",
     "with",
@@ -39,7 +46,7 @@ _STOP = {
 def on_topic_share(title: str, keywords: list[str], html_text: str) -> float:
     """Share of written paragraphs that mention a word of the page's topic (off-topic model prose fails)."""
     topic = {w for w in re.findall(r"[a-z]{4,}", " ".join([title, *keywords]).lower()) if w not in _STOP}
-    paragraphs = [re.sub(r"<[^>]+>", " ", p).lower() for p in re.findall(r"<p>(.*?)</p>", html_text, re.DOTALL)]
+    paragraphs = [text_of(p).lower() for p in parse_fragment(html_text).css("p")]
     paragraphs = [p for p in paragraphs if len(p.split()) >= 8]
     if not paragraphs or not topic:
         return 1.0
@@ -53,10 +60,11 @@ def review_problems(row: dict[str, Any], images: list[dict[str, Any]]) -> list[s
     needed = MIN_WORDS.get(meta.get("content_type", "post"), 120)
     if meta.get("word_count", 0) < needed:
         problems.append(f"{meta.get('word_count', 0)} words; auto-approval needs {needed}")
-    missing = [s.key for s in layout_for(meta["structure"]) if f'<section id="{s.key}">' not in row["html"]]
+    sections = {node.attributes.get("id") for node in parse_fragment(row["html"]).css("section[id]")}
+    missing = [s.key for s in layout_for(meta["structure"]) if s.key not in sections]
     if missing:
         problems.append(f"sections missing: {', '.join(missing)}")
-    text = re.sub(r"<[^>]+>", " ", row["html"]).lower()
+    text = page_text(row["html"]).lower()
     keywords = meta.get("target_keywords", [])
     if keywords and not any(k.lower() in text or k.lower() in row["title"].lower() for k in keywords):
         problems.append("no target keyword appears in the page")
@@ -75,10 +83,7 @@ def export_page(
 ) -> dict[str, Any]:
     pages = export_dir / "pages"
     featured = next((i["path"] for i in images if i["role"] == "featured" and i["path"]), None)
-    body = re.sub(r'href="/([^/"?#]+)/"', r'href="\1.html"', row["html"])  # site links → preview files
-    if featured:
-        rel = f"../images/{Path(featured).name}"
-        body = body.replace("</h1>\n", f'</h1>\n<img class="featured" src="{rel}" alt="">\n', 1)
+    body = _preview_body(row["html"], f"../images/{Path(featured).name}" if featured else None)
     meta = {
         **row["meta"],
         "title": row["title"],
@@ -95,6 +100,22 @@ def export_page(
     )
     write_json(pages / f"{row['slug']}.json", {**meta, "html": row["html"]})
     return meta
+
+
+def _preview_body(html_text: str, featured_src: str | None) -> str:
+    """The page for the static preview: links to site pages (``/slug/``) point at their preview files, and the
+    featured image follows the h1."""
+    tree = parse_fragment(html_text)
+    for a in tree.css("a[href]"):
+        slug = _SITE_PAGE.fullmatch(a.attributes.get("href") or "")
+        if slug:
+            a.attrs["href"] = f"{slug.group(1)}.html"
+    h1 = tree.css_first("h1")
+    if featured_src and h1 is not None:
+        img = parse_fragment(f'<img class="featured" src="{html.escape(featured_src)}" alt="">').css_first("img")
+        h1.insert_after(img)
+        h1.insert_after("\n")
+    return serialise(tree)
 
 
 def write_preview(export_dir: Path, site_name: str, pages: list[dict[str, Any]]) -> Path:

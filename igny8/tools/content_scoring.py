@@ -1,12 +1,20 @@
-"""The optimizer's 0–100 content score: six named dimensions, each with its points and why (SPEC §4)."""
+"""The optimizer's 0–100 content score: six named dimensions, each with its points and why (SPEC §4).
+
+The page is read once with the HTML parser (``html_fragment``): headings, paragraphs, links and JSON-LD blocks
+are elements of the tree, and text is what a reader sees (entities decoded, scripts and styles left out).
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from igny8.tools.html_links import text_runs
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from igny8.tools.html_fragment import internal_link_nodes, parse_fragment, text_of
 from igny8.tools.json_ld import validate_json_ld
 from igny8.tools.keyword_generation import STOPWORDS
 from igny8.tools.link_scoring import MAX_LINKS_PER_PAGE, MIN_LINKS_PER_PAGE
@@ -51,9 +59,12 @@ class ContentScore:
         return next(d for d in self.dimensions if d.name == name)
 
 
-def _plain(document: str) -> str:
-    body = re.sub(r"<script\b.*?</script>", " ", document, flags=re.DOTALL | re.IGNORECASE)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).strip()
+_SPACE = re.compile(r"\s+")
+
+
+def _block_text(node: LexborNode) -> str:
+    """Text with a space between elements, so a heading's last word never runs into the next paragraph's first."""
+    return _SPACE.sub(" ", node.text(deep=True, separator=" ")).strip()
 
 
 def _content_words(text: str) -> set[str]:
@@ -78,9 +89,9 @@ def _keyword_coverage(text: str, targets: list[str], cluster_keywords: list[str]
     )
 
 
-def _headings(document: str, subtopics: list[str]) -> Dimension:
-    h1 = len(re.findall(r"<h1\b", document, re.IGNORECASE))
-    h2 = [re.sub(r"<[^>]+>", "", h).lower() for h in re.findall(r"<h2\b[^>]*>(.*?)</h2>", document, re.DOTALL)]
+def _headings(tree: LexborHTMLParser, subtopics: list[str]) -> Dimension:
+    h1 = len(tree.css("h1"))
+    h2 = [text_of(h).lower() for h in tree.css("h2")]
     heading_words = _content_words(" ".join(h2))
     covered = [s for s in subtopics if _content_words(s) & heading_words]
     share = len(covered) / len(subtopics) if subtopics else 1.0
@@ -120,10 +131,7 @@ def _readability(text: str) -> Dimension:
     )
 
 
-def _schema_metadata(document: str, title: str, description: str) -> Dimension:
-    import json
-
-    blocks = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', document, re.DOTALL)
+def _schema_metadata(blocks: list[str], title: str, description: str) -> Dimension:
     valid = 0
     for block in blocks:
         try:
@@ -146,9 +154,9 @@ def _schema_metadata(document: str, title: str, description: str) -> Dimension:
     )
 
 
-def _links(document: str, needs_hub: str | None) -> Dimension:
-    hrefs = re.findall(r'<a\b[^>]*href="/([^/"]+)/"', document)
-    in_headings = len(re.findall(r"<h[1-6][^>]*>[^<]*<a\b", document))
+def _links(tree: LexborHTMLParser, needs_hub: str | None) -> Dimension:
+    hrefs = [urlsplit(a.attributes.get("href") or "").path.strip("/") for a in internal_link_nodes(tree)]
+    in_headings = len(tree.css(", ".join(f"h{n} a[href]" for n in range(1, 7))))
     count = len(hrefs)
     within = MIN_LINKS_PER_PAGE <= count <= MAX_LINKS_PER_PAGE
     hub_ok = needs_hub is None or needs_hub in hrefs
@@ -175,14 +183,17 @@ def score_content(
     subtopics: list[str],
     hub_slug: str | None,
 ) -> ContentScore:
-    text = " ".join(document[s:e] for s, e, _ in text_runs(document))
-    text = _plain(text)
+    tree = parse_fragment(document)
+    blocks = [s.text(deep=True) for s in tree.css('script[type="application/ld+json"]')]
+    for node in tree.css("script, style, template"):
+        node.decompose()
+    text = _block_text(tree.body) if tree.body is not None else ""
     dimensions = [
         _keyword_coverage(text, targets, cluster_keywords),
-        _headings(document, subtopics),
+        _headings(tree, subtopics),
         _intent(structure, intents),
-        _readability(" ".join(_plain(p) for p in re.findall(r"<p\b[^>]*>(.*?)</p>", document, re.DOTALL))),
-        _schema_metadata(document, title, description),
-        _links(document, hub_slug),
+        _readability(" ".join(text_of(p) for p in tree.css("p"))),
+        _schema_metadata(blocks, title, description),
+        _links(tree, hub_slug),
     ]
     return ContentScore(round(sum(d.points for d in dimensions), 1), dimensions)

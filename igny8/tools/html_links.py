@@ -3,6 +3,11 @@
 The HTML is split into raw tags and text runs; only text runs outside headings, links, code, pre, script,
 style, buttons and labels are searched, and the match is found in the text as a reader sees it (entities
 decoded) and mapped back to the raw characters, so nothing else of the markup changes by one byte.
+
+Reading a page (its visible text, its links) goes through the HTML parser in ``html_fragment`` (lexbor). Insertion
+cannot: lexbor gives no source offsets and writes a tree back canonically (``&eacute;`` → ``é``, ``<br/>`` →
+``<br>``, attribute quoting normalised), so a parse → edit → serialise round trip would rewrite bytes the link
+never touched. The text-run scan below is kept for finding and splicing the anchor.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from igny8.tools.html_fragment import page_text, parse_fragment
 
 _TOKEN = re.compile(
     r"<!--.*?-->|<(script|style|textarea)\b[^>]*>.*?</\1\s*>|<!\[CDATA\[.*?\]\]>|<![^>]*>|</?[A-Za-z][^>]*>",
@@ -108,7 +115,8 @@ def text_runs(document: str) -> list[tuple[int, int, bool]]:
 
 
 def visible_text(document: str) -> str:
-    return " ".join(html.unescape(document[s:e]) for s, e, _ in text_runs(document))
+    """What a reader sees (scripts, styles and comments left out), whitespace collapsed."""
+    return page_text(document)
 
 
 def find_phrase(document: str, phrase: str) -> tuple[int, int] | None:
@@ -139,4 +147,5 @@ def insert_link(
 
 
 def existing_links(document: str) -> list[str]:
-    return [html.unescape(m.group(2)) for m in re.finditer(r"<a\b[^>]*\bhref=(['\"])(.*?)\1", document, re.I | re.S)]
+    """Every link's href, entities decoded, in page order."""
+    return [a.attributes.get("href") or "" for a in parse_fragment(document).css("a[href]")]

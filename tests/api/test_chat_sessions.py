@@ -66,6 +66,15 @@ def test_chat_session_end_to_end_with_restart(api_runtime: Runtime, live_server:
     treatments = next(a for a in review["attributes"] if a["slug"] == "treatment")["values"]
     assert treatments == ["Invisalign", "Dental Implants", "Veneers", "Teeth Whitening"]
 
+    # A reconnecting EventSource sends Last-Event-ID rather than ``after``: the stream resumes after that id.
+    resumed = httpx.get(
+        f"{live_server.url}/api/v1/chat/sessions/{session}/events",
+        params={"timeout": 5},
+        headers={**headers, "Last-Event-ID": str(events[-2][0])},
+        timeout=30,
+    )
+    assert resumed.status_code == 200 and "event: review" not in resumed.text and "event: end" in resumed.text
+
     bad = httpx.post(
         f"{live_server.url}/api/v1/chat/sessions/{session}/messages",
         headers=headers,

@@ -53,3 +53,21 @@ def test_on_topic_share() -> None:
 def test_model_text_is_cleaned_of_task_talk_and_cut_sentences() -> None:
     text = '"Implants." Here is a sample of the text you are asked to help with. **Implants** last years. They cost'
     assert clean_model_text(text) == "Implants. Implants last years."
+
+
+def test_json_ld_braces_are_not_a_template_placeholder() -> None:
+    row = _row("What dental implants cost depends on the number of implants and the clinic.")
+    row["html"] = '<script type="application/ld+json">{"@type": "Article"}</script>' + row["html"]
+    assert review_problems(row, FEATURED) == []
+
+
+def test_export_points_site_links_at_preview_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from igny8.pipeline.review import export_page
+
+    html = '<h1>T</h1>\n<p>See <a href="/crowns/">crowns</a>, <a href="/a/b/">b</a> and <a href="https://x.org/">x</a>.</p>'
+    row = {"title": "T", "slug": "t", "status": "review", "html": html, "meta": {"structure": "article"}}
+    images = [{"role": "featured", "prompt": "p", "path": "/img/t-featured.svg"}]
+    export_page(tmp_path, row, images, [])
+    page = (tmp_path / "pages" / "t.html").read_text(encoding="utf-8")
+    assert '<a href="crowns.html">crowns</a>' in page and 'href="/a/b/"' in page and 'href="https://x.org/"' in page
+    assert '</h1>\n<img class="featured" src="../images/t-featured.svg" alt="">\n<p>' in page

@@ -57,3 +57,13 @@ def test_href_is_escaped_and_links_are_read_back() -> None:
     out, _ = insert_link("<p>teeth whitening</p>", "teeth whitening", '/a"b?x=1&y=2')
     assert existing_links(out) == ['/a"b?x=1&y=2']
     assert visible_text(out).strip() == "teeth whitening"
+
+
+def test_links_are_read_with_a_parser_whatever_the_quoting() -> None:
+    doc = "<a href=/x>a</a><a href='/y?a=1&amp;b=2'>b</a><a name=z>c</a><!-- <a href=\"/c\">c</a> -->"
+    assert existing_links(doc) == ["/x", "/y?a=1&b=2"]
+
+
+def test_visible_text_leaves_out_scripts_styles_and_comments() -> None:
+    doc = '<script type="application/ld+json">{"a": 1}</script><style>p{}</style><!-- x --><p>Caf&eacute;  menu</p>'
+    assert visible_text(doc) == "Café menu"
