@@ -21,7 +21,7 @@ from typing_extensions import TypedDict
 from igny8.domain.blueprint import Blueprint
 from igny8.graphs import runs_if_chosen
 from igny8.llm.gateway import ModelGateway
-from igny8.memory import content_repo
+from igny8.memory import content_repo, wordpress_connections
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.database import Database
 from igny8.memory.tenancy import get_site
@@ -267,10 +267,7 @@ def publish(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str
     """Stage 7: approved pages to WordPress, when the site has a connection (`igny8 publish connect`)."""
     ctx = runtime.context
     with ctx.database.connection() as conn:
-        connected = conn.execute(
-            "SELECT 1 FROM wordpress_connections WHERE site_id = %s", (state["site_id"],)
-        ).fetchone()
-        if not connected:
+        if wordpress_connections.connection_base_url(conn, site_id=state["site_id"]) is None:
             return {"log": ["no WordPress connection: publishing skipped (`igny8 publish connect`)"]}
         client = wordpress_client_for_site(conn, account_id=state["account_id"], site_id=state["site_id"])
     result = publish_site(

@@ -8,6 +8,8 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from igny8.memory.published_repo import PUBLISHED_CONDITION
+
 
 def insert_idea(
     conn: psycopg.Connection,
@@ -204,3 +206,96 @@ def retired_content(conn: psycopg.Connection, *, site_id: int) -> list[dict[str,
 def content_id_of_task(conn: psycopg.Connection, task_id: int) -> int | None:
     row = conn.execute("SELECT id FROM content WHERE task_id = %s", (task_id,)).fetchone()
     return int(row["id"]) if row else None
+
+
+# -- whole-site reads and writes of the later stages (linking, enhancement, optimisation, the plugin) ---------
+
+
+def site_content_for_enhancement(conn: psycopg.Connection, *, site_id: int) -> list[dict[str, Any]]:
+    return conn.execute(
+        "SELECT id, slug, title, html, meta, created_at, updated_at FROM content WHERE site_id = %s ORDER BY id",
+        (site_id,),
+    ).fetchall()
+
+
+def set_enhanced_html(conn: psycopg.Connection, *, content_id: int, html: str, meta_update: dict[str, Any]) -> None:
+    # updated_at stays: enhancement adds a derived layer, it does not change the page's content.
+    conn.execute(
+        "UPDATE content SET html = %s, meta = meta || %s WHERE id = %s",
+        (html, Jsonb(meta_update), content_id),
+    )
+
+
+def site_content_for_linking(conn: psycopg.Connection, *, site_id: int) -> list[dict[str, Any]]:
+    return conn.execute(
+        "SELECT id, slug, title, html, meta, embedding FROM content WHERE site_id = %s", (site_id,)
+    ).fetchall()
+
+
+def nearest_content_slugs(
+    conn: psycopg.Connection, *, site_id: int, content_id: int, embedding: Any, limit: int
+) -> list[str]:
+    """Slugs of the site's other pages closest to ``embedding`` (cosine distance), nearest first."""
+    rows = conn.execute(
+        "SELECT slug FROM content WHERE site_id = %s AND id <> %s AND embedding IS NOT NULL"
+        " ORDER BY embedding <=> %s LIMIT %s",
+        (site_id, content_id, embedding, limit),
+    ).fetchall()
+    return [r["slug"] for r in rows]
+
+
+def set_content_html(conn: psycopg.Connection, *, content_id: int, html: str) -> None:
+    conn.execute("UPDATE content SET html = %s, updated_at = now() WHERE id = %s", (html, content_id))
+
+
+def site_content_html(conn: psycopg.Connection, *, site_id: int) -> list[dict[str, Any]]:
+    """Slug and HTML of every page of the site."""
+    return conn.execute("SELECT slug, html FROM content WHERE site_id = %s", (site_id,)).fetchall()
+
+
+def site_content_for_scoring(conn: psycopg.Connection, *, site_id: int) -> list[dict[str, Any]]:
+    return conn.execute(
+        "SELECT id, slug, title, html, meta FROM content WHERE site_id = %s ORDER BY id", (site_id,)
+    ).fetchall()
+
+
+def accept_optimisation(
+    conn: psycopg.Connection, *, content_id: int, html: str, meta_update: dict[str, Any], entry: dict[str, Any]
+) -> None:
+    """Keep a rewrite: the new HTML and meta, and ``entry`` appended to the page's optimisation history."""
+    conn.execute(
+        "UPDATE content SET html = %s, meta = meta || %s || jsonb_build_object('optimization',"
+        " coalesce(meta->'optimization', '[]'::jsonb) || %s), updated_at = now() WHERE id = %s",
+        (html, Jsonb(meta_update), Jsonb([entry]), content_id),
+    )
+
+
+def record_optimisation_attempt(conn: psycopg.Connection, *, content_id: int, entry: dict[str, Any]) -> None:
+    """A rejected rewrite: only ``entry`` is appended to the page's optimisation history."""
+    conn.execute(
+        "UPDATE content SET meta = meta || jsonb_build_object('optimization',"
+        " coalesce(meta->'optimization', '[]'::jsonb) || %s) WHERE id = %s",
+        (Jsonb([entry]), content_id),
+    )
+
+
+def content_queue(conn: psycopg.Connection, *, site_id: int, statuses: list[str], limit: int) -> list[dict[str, Any]]:
+    """The site's content in ``statuses`` that is not out yet, for the plugin to pull, by priority phase."""
+    return conn.execute(
+        "SELECT c.id, c.title, c.slug, c.html, c.meta, c.status, t.id AS task_id FROM content c"
+        " JOIN tasks t ON t.id = c.task_id WHERE c.site_id = %s AND c.status = ANY(%s)"
+        # Never re-offer a page that is already out: published over REST (publish_records) or by the plugin.
+        f" AND NOT {PUBLISHED_CONDITION}"
+        " ORDER BY (c.meta->>'priority_phase')::int NULLS LAST, c.id LIMIT %s",
+        (site_id, statuses, limit),
+    ).fetchall()
+
+
+def owned_content_ids(conn: psycopg.Connection, *, site_id: int, content_ids: list[int]) -> set[int]:
+    """Which of ``content_ids`` belong to the site."""
+    rows = conn.execute("SELECT id FROM content WHERE site_id = %s AND id = ANY(%s)", (site_id, content_ids)).fetchall()
+    return {r["id"] for r in rows}
+
+
+def mark_published_by_plugin(conn: psycopg.Connection, *, content_id: int) -> None:
+    conn.execute("UPDATE content SET status = 'published', updated_at = now() WHERE id = %s", (content_id,))

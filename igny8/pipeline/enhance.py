@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from psycopg.types.json import Jsonb
-
 from igny8.domain.blueprint import Blueprint
+from igny8.memory import content_repo
 from igny8.memory.database import Database
 from igny8.memory.tenancy import get_site
 from igny8.tools.content_structures import LAYOUTS
@@ -102,10 +101,7 @@ def enhance_site(
     facts = site_facts(database, account_id, site_id, blueprint)
     result = EnhanceResult()
     with database.connection() as conn:
-        rows = conn.execute(
-            "SELECT id, slug, title, html, meta, created_at, updated_at FROM content WHERE site_id = %s ORDER BY id",
-            (site_id,),
-        ).fetchall()
+        rows = content_repo.site_content_for_enhancement(conn, site_id=site_id)
     written = {r["slug"]: r["title"] for r in rows}
     for done, stored in enumerate(rows, start=1):
         row = {**stored, "html": without_enhancements(stored["html"])}
@@ -132,10 +128,7 @@ def enhance_site(
             # updated_at is left alone: it dates the page's content (JSON-LD dateModified reads it), and
             # adding the derived layer again must not move it, or a re-run on another day would differ.
             with database.connection() as conn:
-                conn.execute(
-                    "UPDATE content SET html = %s, meta = meta || %s WHERE id = %s",
-                    (document, Jsonb(facts_meta), row["id"]),
-                )
+                content_repo.set_enhanced_html(conn, content_id=row["id"], html=document, meta_update=facts_meta)
         result.pages += 1
         result.blocks += len(nodes)
         for name in elements:

@@ -16,6 +16,7 @@ import numpy as np
 from igny8.agents.linker import LinkerAgent
 from igny8.domain.blueprint import Blueprint
 from igny8.llm.gateway import Meter, ModelGateway
+from igny8.memory import content_repo, links_repo
 from igny8.memory.database import Database
 from igny8.tools.html_fragment import page_text
 from igny8.tools.link_audit import AuditPage, LinkAudit, audit_links
@@ -38,19 +39,10 @@ class LinkingResult:
 def _pages(database: Database, site_id: int, blueprint: Blueprint) -> dict[str, dict[str, Any]]:
     plan = {p.slug: p for p in blueprint.pages}
     with database.connection() as conn:
-        rows = conn.execute(
-            "SELECT id, slug, title, html, meta, embedding FROM content WHERE site_id = %s", (site_id,)
-        ).fetchall()
-        inbound = {
-            r["target_content_id"]: r["n"]
-            for r in conn.execute(
-                "SELECT target_content_id, count(*) AS n FROM links WHERE site_id = %s GROUP BY 1", (site_id,)
-            ).fetchall()
-        }
+        rows = content_repo.site_content_for_linking(conn, site_id=site_id)
+        inbound = links_repo.inbound_link_counts(conn, site_id=site_id)
         outbound = {}
-        for r in conn.execute(
-            "SELECT source_content_id, target_content_id, anchor FROM links WHERE site_id = %s", (site_id,)
-        ).fetchall():
+        for r in links_repo.site_links(conn, site_id=site_id):
             outbound.setdefault(r["source_content_id"], []).append((r["target_content_id"], r["anchor"]))
     pages = {}
     for row in rows:
@@ -92,22 +84,23 @@ def _neighbours(database: Database, site_id: int, page: dict[str, Any]) -> list[
     if page["embedding"] is None:
         return []
     with database.connection() as conn:
-        rows = conn.execute(
-            "SELECT slug FROM content WHERE site_id = %s AND id <> %s AND embedding IS NOT NULL"
-            " ORDER BY embedding <=> %s LIMIT %s",
-            (site_id, page["id"], page["embedding"], SEMANTIC_NEIGHBOURS),
-        ).fetchall()
-    return [r["slug"] for r in rows]
+        return content_repo.nearest_content_slugs(
+            conn, site_id=site_id, content_id=page["id"], embedding=page["embedding"], limit=SEMANTIC_NEIGHBOURS
+        )
 
 
 def _store(database: Database, site_id: int, page: dict[str, Any], document: str, placed: list, pages: dict) -> None:
     with database.connection() as conn:
-        conn.execute("UPDATE content SET html = %s, updated_at = now() WHERE id = %s", (document, page["id"]))
+        content_repo.set_content_html(conn, content_id=page["id"], html=document)
         for link in placed:
-            conn.execute(
-                "INSERT INTO links (site_id, source_content_id, target_content_id, link_type, anchor, score)"
-                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (source_content_id, target_content_id) DO NOTHING",
-                (site_id, page["id"], pages[link.target]["id"], link.link_type, link.anchor, link.score),
+            links_repo.insert_link(
+                conn,
+                site_id=site_id,
+                source_content_id=page["id"],
+                target_content_id=pages[link.target]["id"],
+                link_type=link.link_type,
+                anchor=link.anchor,
+                score=link.score,
             )
             pages[link.target]["inbound"] += 1
     page["html"] = document
@@ -233,7 +226,7 @@ def audit_site(database: Database, *, site_id: int, blueprint: Blueprint) -> Lin
     """Audit mode over every written page of a site."""
     plan = {p.slug: p for p in blueprint.pages}
     with database.connection() as conn:
-        rows = conn.execute("SELECT slug, html FROM content WHERE site_id = %s", (site_id,)).fetchall()
+        rows = content_repo.site_content_html(conn, site_id=site_id)
     return audit_links(
         [
             AuditPage(

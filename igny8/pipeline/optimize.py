@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from psycopg.types.json import Jsonb
-
 from igny8.agents.linker import page_href
 from igny8.agents.optimizer import OptimizerAgent, fit_description
 from igny8.domain.blueprint import Blueprint
 from igny8.llm.gateway import Meter, ModelGateway
+from igny8.memory import content_repo
 from igny8.memory.database import Database
 from igny8.memory.links_repo import outgoing_links, set_link_anchor
 from igny8.memory.tenancy import get_site
@@ -75,9 +74,7 @@ def score_row(
 
 def score_site(database: Database, *, site_id: int, blueprint: Blueprint) -> list[tuple[dict[str, Any], ContentScore]]:
     with database.connection() as conn:
-        rows = conn.execute(
-            "SELECT id, slug, title, html, meta FROM content WHERE site_id = %s ORDER BY id", (site_id,)
-        ).fetchall()
+        rows = content_repo.site_content_for_scoring(conn, site_id=site_id)
     return sorted(((row, score_row(row, blueprint)) for row in rows), key=lambda pair: pair[1].total)
 
 
@@ -118,18 +115,16 @@ def optimise_page(
     }
     with database.connection() as conn:
         if accepted:
-            conn.execute(
-                "UPDATE content SET html = %s, meta = meta || %s || jsonb_build_object('optimization',"
-                " coalesce(meta->'optimization', '[]'::jsonb) || %s), updated_at = now() WHERE id = %s",
-                (document, Jsonb({"meta_description": description, "score": after.total}), Jsonb([entry]), row["id"]),
+            content_repo.accept_optimisation(
+                conn,
+                content_id=row["id"],
+                html=document,
+                meta_update={"meta_description": description, "score": after.total},
+                entry=entry,
             )
             _keep_link_anchors(conn, row["id"], document, site_url)
         else:
-            conn.execute(
-                "UPDATE content SET meta = meta || jsonb_build_object('optimization',"
-                " coalesce(meta->'optimization', '[]'::jsonb) || %s) WHERE id = %s",
-                (Jsonb([entry]), row["id"]),
-            )
+            content_repo.record_optimisation_attempt(conn, content_id=row["id"], entry=entry)
     if lost:
         reason = f"rejected: the rewrite would drop internal links to {', '.join(sorted(lost))}"
     else:

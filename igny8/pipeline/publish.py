@@ -22,8 +22,6 @@ found by its slug and igny8_content_id meta and adopted. Content is marked 'publ
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
 import time
@@ -32,15 +30,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 from igny8.domain.blueprint import Blueprint, PagePlan
-from igny8.memory import publish_records, wordpress_connections
+from igny8.memory import publish_records
 from igny8.memory.database import Database
-from igny8.memory.secret_box import SecretBox, SecretUnreadable, default_secret_box
 from igny8.memory.tenancy import get_site
+from igny8.pipeline.publish_connection import (
+    MAX_APPLICATION_PASSWORD,
+    save_wordpress_connection,
+    wordpress_client_for_site,
+)
+from igny8.pipeline.publish_payloads import (
+    WP_TYPE_FOR_CONTENT,
+    SiteTerms,
+    build_payload,
+    payload_hash,
+    sync_site_terms,
+    wordpress_body,
+    wp_type_for,
+)
 from igny8.tools.wordpress_client import (
-    TaxonomySpec,
     WordPressAuthError,
     WordPressClient,
     WordPressError,
@@ -48,12 +56,27 @@ from igny8.tools.wordpress_client import (
     WpType,
 )
 
+# The connection and the payload live in sibling modules; their public names stay importable from here.
+__all__ = [
+    "MAX_APPLICATION_PASSWORD",
+    "SVG_ADVICE",
+    "WORDPRESS_STATUSES",
+    "WP_TYPE_FOR_CONTENT",
+    "PublishFailure",
+    "PublishInProgress",
+    "PublishResult",
+    "SiteTerms",
+    "payload_hash",
+    "publish_site",
+    "save_wordpress_connection",
+    "sync_site_terms",
+    "wordpress_body",
+    "wordpress_client_for_site",
+]
+
 log = logging.getLogger(__name__)
 
-WP_TYPE_FOR_CONTENT: dict[str, WpType] = {"post": "posts", "page": "pages", "taxonomy": "pages", "product": "pages"}
 WORDPRESS_STATUSES = ("publish", "draft", "pending", "private")  # what the posts and pages get on WordPress
-MAX_APPLICATION_PASSWORD = 200  # plaintext; the sealed token stored is longer (migration 0005)
-_FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>\n?", re.DOTALL)
 SVG_ADVICE = (
     "WordPress accepts SVG uploads only where the site allows them; configure a PNG image model "
     "(IGNY8_IMAGE_MODEL) for sites that do not"
@@ -83,153 +106,7 @@ class PublishResult:
     seconds: float = 0.0
 
 
-# -- the site's connection ----------------------------------------------------------------------------------
-
-
-def save_wordpress_connection(
-    conn: psycopg.Connection,
-    *,
-    account_id: int,
-    site_id: int,
-    base_url: str,
-    username: str,
-    application_password: str,
-    secrets: SecretBox | None = None,
-) -> None:
-    """Store the site's WordPress connection, its application password encrypted (``secrets``, by default
-    the key from settings). Pointing the site at another WordPress forgets the records of what was published
-    to the old one."""
-    if not 1 <= len(application_password) <= MAX_APPLICATION_PASSWORD:
-        raise ValueError(f"the application password must be 1–{MAX_APPLICATION_PASSWORD} characters")
-    sealed = (secrets or default_secret_box()).seal(application_password)
-    get_site(conn, account_id=account_id, site_id=site_id)
-    base_url = base_url.rstrip("/")
-    old_base_url = wordpress_connections.connection_base_url(conn, site_id=site_id)
-    if old_base_url is not None and old_base_url != base_url:
-        publish_records.forget_site_records(conn, site_id=site_id)
-    wordpress_connections.upsert_connection(
-        conn, site_id=site_id, base_url=base_url, username=username, sealed_password=sealed
-    )
-
-
-def wordpress_client_for_site(
-    conn: psycopg.Connection,
-    *,
-    account_id: int,
-    site_id: int,
-    timeout_s: float = 30.0,
-    secrets: SecretBox | None = None,
-) -> WordPressClient:
-    """A client with the site's stored credentials. A plaintext row (saved before encryption) or one sealed
-    under the previous key is sealed again under the current key here. A password that no configured key
-    decrypts raises WordPressAuthError: the site must be connected again."""
-    get_site(conn, account_id=account_id, site_id=site_id)
-    row = wordpress_connections.get_connection(conn, site_id=site_id)
-    if row is None:
-        raise LookupError(f"site {site_id} has no WordPress connection; save one first")
-    box = secrets or default_secret_box()
-    stored = row.application_password_secret
-    try:
-        password = box.open(stored, what=f"the WordPress application password of site {site_id}")
-    except SecretUnreadable as exc:
-        # Not WordPress's refusal, but the same remedy: nothing works until the connection is saved again.
-        raise WordPressAuthError(
-            f"{exc}. Reconnect the site: `igny8 publish connect --site {site_id} --url ... --user ...`",
-            code="igny8_secret_unreadable",
-        ) from None
-    resealed = box.reseal(stored)
-    if resealed is not None:
-        wordpress_connections.replace_password_secret(conn, site_id=site_id, old_secret=stored, new_secret=resealed)
-    return WordPressClient(row.base_url, row.username, password, timeout_s=timeout_s)
-
-
-# -- taxonomies and terms ---------------------------------------------------------------------------------
-
-
-@dataclass
-class SiteTerms:
-    """WordPress ids of the blueprint's terms and of the clusters' categories."""
-
-    rest_bases: dict[str, str] = field(default_factory=dict)  # attribute slug → REST base of its taxonomy
-    term_ids: dict[str, dict[str, int]] = field(default_factory=dict)  # attribute slug → value → term id
-    categories: dict[str, int] = field(default_factory=dict)  # cluster slug → category id
-    created: int = 0
-
-    def assignments(self, attribute_values: dict[str, str]) -> dict[str, list[int]]:
-        """The page's terms per taxonomy REST base; an empty list clears a value the page no longer has."""
-        chosen: dict[str, set[int]] = {rest_base: set() for rest_base in self.rest_bases.values()}
-        for key, value in attribute_values.items():
-            attribute = key.removesuffix("#2")  # the second value of a comparison page
-            term_id = self.term_ids.get(attribute, {}).get(value)
-            if term_id:
-                chosen[self.rest_bases[attribute]].add(term_id)
-        return {rest_base: sorted(ids) for rest_base, ids in chosen.items()}
-
-
-def _ensure_terms(client: WordPressClient, rest_base: str, wanted: dict[str, str]) -> tuple[dict[str, int], int]:
-    """slug → term id for every wanted slug (slug → name), creating the missing terms; and how many were made."""
-    existing = {str(t["slug"]): int(t["id"]) for t in client.list_terms(rest_base)}
-    created = 0
-    for slug, name in wanted.items():
-        if slug not in existing:
-            existing[slug] = client.create_term(rest_base, name=name, slug=slug)
-            created += 1
-    return {slug: existing[slug] for slug in wanted}, created
-
-
-def sync_site_terms(
-    database: Database, client: WordPressClient, *, site_id: int, blueprint: Blueprint, category_clusters: set[str]
-) -> SiteTerms:
-    """Register the blueprint's taxonomies through the IGNY8 plugin, then make sure every term exists (and
-    a category per cluster that has posts); existing terms with our slugs are adopted, not duplicated."""
-    terms = SiteTerms()
-    records: list[tuple[str, str, int]] = []
-    if blueprint.taxonomy:
-        registered = {
-            r.slug: r
-            for r in client.create_taxonomies(
-                [TaxonomySpec(t.slug, t.name, t.hierarchical) for t in blueprint.taxonomy]
-            )
-        }
-        for taxonomy in blueprint.taxonomy:
-            wordpress = registered.get(taxonomy.slug)
-            if wordpress is None:
-                raise WordPressError(f"the IGNY8 plugin did not register taxonomy {taxonomy.slug!r}")
-            ids, created = _ensure_terms(client, wordpress.rest_base, {t.slug: t.value for t in taxonomy.terms})
-            terms.rest_bases[taxonomy.attribute] = wordpress.rest_base
-            terms.term_ids[taxonomy.attribute] = {t.value: ids[t.slug] for t in taxonomy.terms}
-            terms.created += created
-            records += [(wordpress.taxonomy, slug, term_id) for slug, term_id in ids.items()]
-    names = {c.slug: c.name for c in blueprint.clusters if c.slug in category_clusters}
-    if names:
-        terms.categories, created = _ensure_terms(client, "categories", names)
-        terms.created += created
-        records += [("category", slug, term_id) for slug, term_id in terms.categories.items()]
-    with database.connection() as conn:
-        for taxonomy_key, slug, term_id in records:
-            publish_records.record_term(conn, site_id=site_id, taxonomy=taxonomy_key, slug=slug, wp_term_id=term_id)
-    return terms
-
-
 # -- publishing -------------------------------------------------------------------------------------------
-
-
-def wordpress_body(html: str) -> str:
-    """The page body as one Custom HTML block: the theme prints the title as the page's h1, so ours goes,
-    and a block keeps WordPress from re-paragraphing the HTML (wpautop) or the JSON-LD script."""
-    return f"<!-- wp:html -->\n{_FIRST_H1.sub('', html, count=1)}\n<!-- /wp:html -->"
-
-
-def payload_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _wp_type(row: dict[str, Any], pages: dict[str, PagePlan]) -> WpType:
-    """Where a content row goes on WordPress; a published row keeps the type it was published as."""
-    if row["wp_type"]:
-        return row["wp_type"]  # type: ignore[no-any-return]
-    plan = pages.get(row["slug"])
-    return WP_TYPE_FOR_CONTENT[row["meta"].get("content_type") or (plan.content_type if plan else "post")]
 
 
 def _media_slug(image_path: str) -> str:
@@ -253,7 +130,7 @@ def _adoptable(
     write and its record, or records lost): found by slug in a few batched requests, matched by meta."""
     items: dict[int, dict[str, Any]] = {}
     for wp_type in ("posts", "pages"):
-        slugs = [r["slug"] for r in rows if not r["wp_id"] and _wp_type(r, pages) == wp_type]
+        slugs = [r["slug"] for r in rows if not r["wp_id"] and wp_type_for(r, pages) == wp_type]
         if slugs:
             items.update(_ours(client.find_by_slugs(wp_type, slugs)))  # type: ignore[arg-type]
     stems = [_media_slug(r["image_path"]) for r in rows if r["image_path"] and not r["wp_media_id"]]
@@ -308,32 +185,11 @@ class _Run:
         return media_id
 
     def payload(self, row: dict[str, Any], wp_type: WpType, featured: int) -> dict[str, Any]:
-        meta = row["meta"]
-        plan = self.pages.get(row["slug"])
-        cluster = meta.get("cluster") or (plan.cluster if plan else None)
-        body: dict[str, Any] = {
-            "title": row["title"],
-            "slug": row["slug"],
-            "status": self.status,
-            "content": wordpress_body(row["html"]),
-            "excerpt": meta.get("meta_description", ""),
-            "featured_media": featured,
-            "meta": {
-                "igny8_content_id": row["id"],
-                "igny8_task_id": row["task_id"],
-                "igny8_cluster": cluster or "",
-                "igny8_blueprint_version": int(meta.get("blueprint_version") or 0),
-            },
-            **self.terms.assignments(plan.attribute_values if plan else {}),
-        }
-        if wp_type == "posts":
-            category = self.terms.categories.get(cluster or "")
-            body["categories"] = [category] if category else []
-        return body
+        return build_payload(row, wp_type, featured, pages=self.pages, terms=self.terms, status=self.status)
 
     def publish(self, row: dict[str, Any]) -> str:
         """Publish one content row; returns 'created', 'updated' or 'skipped'."""
-        wp_type = _wp_type(row, self.pages)
+        wp_type = wp_type_for(row, self.pages)
         payload = self.payload(row, wp_type, self.featured_media(row))
         digest = payload_hash(payload)
         if row["wp_id"] and row["payload_hash"] == digest and not self.force:
@@ -415,7 +271,7 @@ def publish_site(
             rows = publish_records.publishable_content(conn, site_id=site_id, statuses=statuses)
         client.current_user()  # a refused application password stops us here, before any write
         pages = {p.slug: p for p in blueprint.pages}
-        posts_clusters = {r["meta"].get("cluster") for r in rows if _wp_type(r, pages) == "posts"}
+        posts_clusters = {r["meta"].get("cluster") for r in rows if wp_type_for(r, pages) == "posts"}
         terms = sync_site_terms(
             database, client, site_id=site_id, blueprint=blueprint, category_clusters={c for c in posts_clusters if c}
         )

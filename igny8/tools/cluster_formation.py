@@ -13,13 +13,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from igny8.domain.blueprint import Attribute, Cluster, ClusterType, Hub, HubStructure, Keyword, SupportingPlan
+from igny8.domain.blueprint import Attribute, Cluster, ClusterType, Keyword
 from igny8.domain.catalog import LEVELS
+from igny8.tools.cluster_pages import plan_hub, plan_supporting
 
 MIN_KEYWORDS, MAX_KEYWORDS = 5, 20
 MAX_CLUSTERS_PER_SECTOR = 50
 MIN_TEMPLATES_FOR_DEMAND = 2
-MAX_SUPPORTING = 4
 
 _TYPE_OF_KIND: dict[str, ClusterType] = {
     "category": "product_category",
@@ -31,25 +31,6 @@ _TYPE_OF_KIND: dict[str, ClusterType] = {
     "price": "feature",
     "use_case": "feature",
 }
-HUB_STRUCTURE: dict[ClusterType, HubStructure] = {
-    "product_category": "category_overview",
-    "condition_problem": "problem_solution",
-    "feature": "guide_tutorial",
-    "brand": "resource_library",
-    "informational": "guide_tutorial",
-    "comparison": "product_comparison",
-    "location": "category_overview",
-}
-_HUB_TITLE: dict[ClusterType, str] = {
-    "product_category": "{name}: Options, Costs and How to Choose",
-    "condition_problem": "{name}: Causes, Solutions and Next Steps",
-    "feature": "{name}: What to Know Before You Choose",
-    "brand": "{name}: Reviews, Products and Alternatives",
-    "informational": "{name}: The Complete Guide",
-    "comparison": "Which {attribute} Is Right for You? Side-by-Side Comparisons",
-    "location": "{name}: Your Local Guide",
-}
-_QUESTION = re.compile(r"^(how|what|why|when|is|are|can|does|do|should|which|where|who)\b")
 
 
 @dataclass
@@ -74,12 +55,6 @@ def _level_rank(attribute: Attribute, order: dict[str, int]) -> tuple[int, int]:
     return (LEVELS.index(attribute.level), order[attribute.slug])
 
 
-def _title(text: str) -> str:
-    small = {"a", "an", "and", "or", "for", "of", "in", "on", "the", "to", "vs", "with", "at", "by"}
-    words = text.split()
-    return " ".join(w if (i and w in small) else (w[:1].upper() + w[1:]) for i, w in enumerate(words))
-
-
 def _value_label(attributes: dict[str, Attribute], slug: str, value: str) -> str:
     return value
 
@@ -98,84 +73,6 @@ def _intersection_name(attributes: dict[str, Attribute], anchor: tuple[str, str]
 def _anchor_of(keyword: Keyword, attributes: dict[str, Attribute], order: dict[str, int]) -> tuple[str, str]:
     present = [(slug, value) for slug, value in keyword.source.items() if slug in attributes]
     return min(present, key=lambda sv: _level_rank(attributes[sv[0]], order))
-
-
-def _supporting_structure(text: str) -> str:
-    if " vs " in f" {text} " or " or " in f" {text} ":
-        return "comparison"
-    if text.startswith(("best ", "top ")):
-        return "listicle"
-    if "review" in text:
-        return "review"
-    if text.startswith("how to") or "step" in text:
-        return "guide"
-    return "article"
-
-
-def supporting_title(text: str, structure: str | None = None) -> str:
-    title = _title(text)
-    if _QUESTION.match(text):
-        return title + "?"
-    structure = structure or _supporting_structure(text)
-    if structure == "comparison":
-        return f"{title}: Which Is Right for You?"
-    if structure == "listicle":
-        return f"{title}: Our Top Picks"
-    if structure == "review":
-        return f"{title}: What Customers Say"
-    return f"{title}: What You Need to Know"
-
-
-def _hub_sections(keywords: list[Keyword]) -> list[str]:
-    by_template: dict[str, str] = {}
-    for keyword in keywords:
-        by_template.setdefault(keyword.template, keyword.text)
-    sections = [_title(text) for text in list(by_template.values())[:8]]
-    return sections + ["Frequently Asked Questions"]
-
-
-def _plan_supporting(keywords: list[Keyword], attributes: dict[str, Attribute]) -> list[SupportingPlan]:
-    """One article per search pattern of the cluster (questions and comparisons first), targeting every
-    keyword of that pattern, so three insurers' 'does X cover bridges' make one article, not three."""
-    by_template: dict[str, list[Keyword]] = defaultdict(list)
-    for keyword in keywords:
-        by_template[keyword.template].append(keyword)
-    groups = sorted(
-        by_template.values(),
-        key=lambda ks: (ks[0].intent != "informational" and " vs " not in f" {ks[0].text} ", -len(ks)),
-    )
-    if len(groups) > 1:
-        groups = groups[1:] if groups[0][0].intent != "informational" else groups
-    plans = []
-    for group in groups[:MAX_SUPPORTING]:
-        group = group[:5]
-        lead = _generalise(group, attributes)
-        structure = _supporting_structure(group[0].text)
-        plans.append(
-            SupportingPlan(
-                title=supporting_title(lead, structure),
-                structure=structure,  # type: ignore[arg-type]
-                target_keywords=[k.text for k in group],
-            )
-        )
-    return plans
-
-
-def _generalise(group: list[Keyword], attributes: dict[str, Attribute]) -> str:
-    """The lead keyword with the value that varies across the group named for all of them:
-    'does cigna cover x' for Cigna, Aetna, Humana → 'does dental insurance cover x'."""
-    lead = group[0]
-    for slug, value in lead.source.items():
-        values = list(dict.fromkeys(k.source.get(slug, value) for k in group))
-        if len(values) > 1 and value.lower() in lead.text:
-            attribute = attributes.get(slug.removesuffix("#2"))
-            if attribute is not None and attribute.kind == "brand":
-                label = attribute.name.lower()
-            else:
-                shown = [v.lower() for v in values[:3]]
-                label = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
-            return lead.text.replace(value.lower(), label, 1)
-    return lead.text
 
 
 def _cluster_type(group: _Group, attributes: dict[str, Attribute]) -> ClusterType:
@@ -234,6 +131,29 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:70] or "cluster"
 
 
+def _anchor_groups(
+    sector: str, anchor: tuple[str, str], members: list[Keyword], attributes: dict[str, Attribute]
+) -> list[_Group]:
+    """An anchor's keywords: each intersection with a second value that gathers enough keywords becomes a
+    group of its own (largest first), the rest stay with the anchor."""
+    pairs: dict[tuple[str, str], list[Keyword]] = defaultdict(list)
+    for keyword in members:
+        for slug, value in keyword.source.items():
+            if (slug, value) != anchor and slug in attributes:
+                pairs[(slug, value)].append(keyword)
+    groups: list[_Group] = []
+    taken: set[str] = set()
+    for other, pair_members in sorted(pairs.items(), key=lambda kv: -len(kv[1])):
+        fresh = [k for k in pair_members if k.text not in taken]
+        if len(fresh) >= MIN_KEYWORDS:
+            groups.append(_Group(sector, anchor, {anchor[0]: anchor[1], other[0]: other[1]}, fresh))
+            taken |= {k.text for k in fresh}
+    rest = [k for k in members if k.text not in taken]
+    if rest:
+        groups.append(_Group(sector, anchor, {anchor[0]: anchor[1]}, rest))
+    return groups
+
+
 def _group_sector(
     sector: str, keywords: list[Keyword], attributes: dict[str, Attribute], order: dict[str, int]
 ) -> list[_Group]:
@@ -248,20 +168,7 @@ def _group_sector(
 
     groups: list[_Group] = []
     for anchor, members in anchors.items():
-        pairs: dict[tuple[str, str], list[Keyword]] = defaultdict(list)
-        for keyword in members:
-            for slug, value in keyword.source.items():
-                if (slug, value) != anchor and slug in attributes:
-                    pairs[(slug, value)].append(keyword)
-        taken: set[str] = set()
-        for other, pair_members in sorted(pairs.items(), key=lambda kv: -len(kv[1])):
-            fresh = [k for k in pair_members if k.text not in taken]
-            if len(fresh) >= MIN_KEYWORDS:
-                groups.append(_Group(sector, anchor, {anchor[0]: anchor[1], other[0]: other[1]}, fresh))
-                taken |= {k.text for k in fresh}
-        rest = [k for k in members if k.text not in taken]
-        if rest:
-            groups.append(_Group(sector, anchor, {anchor[0]: anchor[1]}, rest))
+        groups += _anchor_groups(sector, anchor, members, attributes)
     for slug, members in comparisons.items():
         groups.append(_Group(sector, (slug, ""), {}, members, comparison_of=slug))
     return groups
@@ -382,19 +289,18 @@ def _to_cluster(
         slug, n = f"{base}-{n}", n + 1
     used_slugs.add(slug)
     keywords = sorted(group.keywords, key=lambda k: (k.intent == "informational", len(k.text)))
-    supporting = _plan_supporting(keywords, attributes)
+    supporting = plan_supporting(keywords, attributes)
     return Cluster(
         slug=slug,
         name=name,
         type=cluster_type,
         sector=group.sector,
         attribute_values=dict(group.values),
-        hub=Hub(
-            title=_HUB_TITLE[cluster_type].format(
-                name=name, attribute=attributes[group.comparison_of].name if group.comparison_of else ""
-            ),
-            structure=HUB_STRUCTURE[cluster_type],
-            sections=_hub_sections(keywords),
+        hub=plan_hub(
+            cluster_type,
+            name,
+            keywords,
+            compared_attribute=attributes[group.comparison_of].name if group.comparison_of else "",
         ),
         keywords=keywords,
         supporting=supporting,

@@ -9,14 +9,13 @@ from collections import OrderedDict
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from psycopg.types.json import Jsonb
 from pydantic import Field
 
 from igny8.api.deps import RuntimeDep, SitePrincipalDep
 from igny8.api.envelope import ApiError, ok
 from igny8.domain.text import Count, DbId, InputModel
+from igny8.memory import content_repo, plugin_lookups, site_pages, sync_events
 from igny8.memory.blueprints import get_blueprint
-from igny8.memory.published_repo import PUBLISHED_CONDITION
 from igny8.memory.tenancy import get_site
 
 router = APIRouter(prefix="/plugin", tags=["wordpress plugin"])
@@ -67,26 +66,21 @@ def connect(body: ConnectIn, principal: SitePrincipalDep, request: Request, runt
     with runtime.database.connection() as conn:
         site = get_site(conn, account_id=principal.account_id, site_id=principal.site_id)
         if site.url is None:
-            conn.execute("UPDATE sites SET url = %s WHERE id = %s", (body.site_url.rstrip("/"), site.id))
-        conn.execute(
-            "INSERT INTO sync_events (site_id, kind, payload) VALUES (%s, 'connect', %s)",
-            (site.id, Jsonb(body.model_dump())),
-        )
+            plugin_lookups.set_site_url(conn, site_id=site.id, url=body.site_url.rstrip("/"))
+        sync_events.record_site_event(conn, site_id=site.id, kind="connect", payload=body.model_dump())
     return ok(request, {"site_id": site.id, "name": site.name, "connected": True})
 
 
 @router.get("/health")
 def health(principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
-        active = conn.execute(
-            "SELECT version FROM blueprints WHERE site_id = %s AND status = 'active'", (principal.site_id,)
-        ).fetchone()
+        active_version = plugin_lookups.active_blueprint_version(conn, site_id=principal.site_id)
     return ok(
         request,
         {
             "status": "ok",
             "site_id": principal.site_id,
-            "active_blueprint_version": active["version"] if active else None,
+            "active_blueprint_version": active_version,
         },
     )
 
@@ -95,24 +89,19 @@ def health(principal: SitePrincipalDep, request: Request, runtime: RuntimeDep): 
 def push_content(body: ContentPushIn, principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         for page in body.pages:
-            conn.execute(
-                "INSERT INTO site_pages (site_id, wp_type, wp_id, title, url, slug, terms, excerpt)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (site_id, wp_type, wp_id) DO UPDATE SET"
-                " title = EXCLUDED.title, url = EXCLUDED.url, slug = EXCLUDED.slug, terms = EXCLUDED.terms,"
-                " excerpt = EXCLUDED.excerpt, updated_at = now()",
-                (
-                    principal.site_id,
-                    page.wp_type,
-                    page.wp_id,
-                    page.title,
-                    page.url,
-                    page.slug,
-                    Jsonb(page.terms),
-                    page.excerpt,
-                ),
+            site_pages.upsert_site_page(
+                conn,
+                site_id=principal.site_id,
+                wp_type=page.wp_type,
+                wp_id=page.wp_id,
+                title=page.title,
+                url=page.url,
+                slug=page.slug,
+                terms=page.terms,
+                excerpt=page.excerpt,
             )
-        total = conn.execute("SELECT count(*) AS n FROM site_pages WHERE site_id = %s", (principal.site_id,)).fetchone()
-    return ok(request, {"received": len(body.pages), "stored": total["n"]})
+        total = site_pages.count_site_pages(conn, site_id=principal.site_id)
+    return ok(request, {"received": len(body.pages), "stored": total})
 
 
 _VIEWS: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
@@ -124,14 +113,12 @@ def _active_view(runtime: Any, principal: Any) -> dict[str, Any]:
     """The plugin's view of the active blueprint. A blueprint version never changes, so its view is cached by
     id; only the cheap 'which version is active' query runs per request."""
     with runtime.database.connection() as conn:
-        row = conn.execute(
-            "SELECT b.id FROM blueprints b JOIN sites s ON s.id = b.site_id WHERE b.site_id = %s"
-            " AND s.account_id = %s AND b.status = 'active'",
-            (principal.site_id, principal.account_id),
-        ).fetchone()
-        if row is None:
+        blueprint_id = plugin_lookups.active_blueprint_id(
+            conn, account_id=principal.account_id, site_id=principal.site_id
+        )
+        if blueprint_id is None:
             raise ApiError(404, f"site {principal.site_id} has no active blueprint")
-        key = (runtime.database.url, int(row["id"]))
+        key = (runtime.database.url, blueprint_id)
         with _VIEWS_LOCK:
             cached = _VIEWS.get(key)
         if cached is not None:
@@ -183,14 +170,8 @@ def content_queue(
 ):  # type: ignore[no-untyped-def]
     statuses = ["approved", "review"] if include_review else ["approved"]
     with runtime.database.connection() as conn:
-        rows = conn.execute(
-            "SELECT c.id, c.title, c.slug, c.html, c.meta, c.status, t.id AS task_id FROM content c"
-            " JOIN tasks t ON t.id = c.task_id WHERE c.site_id = %s AND c.status = ANY(%s)"
-            # Never re-offer a page that is already out: published over REST (publish_records) or by the plugin.
-            f" AND NOT {PUBLISHED_CONDITION}"
-            " ORDER BY (c.meta->>'priority_phase')::int NULLS LAST, c.id LIMIT %s",
-            (principal.site_id, statuses, limit),
-        ).fetchall()
+        # Never re-offers a page that is already out: published over REST or by the plugin.
+        rows = content_repo.content_queue(conn, site_id=principal.site_id, statuses=statuses, limit=limit)
     items: list[dict[str, Any]] = [
         {
             "content_id": r["id"],
@@ -214,34 +195,27 @@ def content_queue(
 def confirm_sync(body: SyncEventsIn, principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     ids = [e.content_id for e in body.events]
     with runtime.database.connection() as conn:
-        owned = {
-            r["id"]
-            for r in conn.execute(
-                "SELECT id FROM content WHERE site_id = %s AND id = ANY(%s)", (principal.site_id, ids)
-            ).fetchall()
-        }
+        owned = content_repo.owned_content_ids(conn, site_id=principal.site_id, content_ids=ids)
         unknown = [i for i in ids if i not in owned]
         if unknown:
             raise ApiError(
                 404, "content not found for this site", {"events": [f"content {i} not found" for i in unknown]}
             )
         for event in body.events:
-            conn.execute(
-                "INSERT INTO sync_events (site_id, kind, content_id, payload) VALUES (%s, %s, %s, %s)",
-                (principal.site_id, event.status, event.content_id, Jsonb(event.model_dump())),
+            sync_events.record_content_event(
+                conn,
+                site_id=principal.site_id,
+                kind=event.status,
+                content_id=event.content_id,
+                payload=event.model_dump(),
             )
             if event.status in {"published", "updated"}:
-                conn.execute(
-                    "UPDATE content SET status = 'published', updated_at = now() WHERE id = %s", (event.content_id,)
-                )
+                content_repo.mark_published_by_plugin(conn, content_id=event.content_id)
     return ok(request, {"recorded": len(body.events)})
 
 
 @router.post("/status")
 def report_status(body: StatusIn, principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
-        conn.execute(
-            "INSERT INTO sync_events (site_id, kind, payload) VALUES (%s, 'status', %s)",
-            (principal.site_id, Jsonb(body.model_dump())),
-        )
+        sync_events.record_site_event(conn, site_id=principal.site_id, kind="status", payload=body.model_dump())
     return ok(request, {"recorded": True})
