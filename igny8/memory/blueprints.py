@@ -161,3 +161,18 @@ def store_sector_template(conn: psycopg.Connection, template: SectorTemplate) ->
 def stored_sector_template(conn: psycopg.Connection, sector: str) -> SectorTemplate | None:
     row = conn.execute("SELECT template FROM sector_templates WHERE sector = %s", (sector,)).fetchone()
     return SectorTemplate.model_validate(row["template"]) if row else None
+
+
+def active_blueprint_version(conn: psycopg.Connection, *, site_id: int) -> int | None:
+    row = conn.execute("SELECT version FROM blueprints WHERE site_id = %s AND status = 'active'", (site_id,)).fetchone()
+    return row["version"] if row else None
+
+
+def active_blueprint_id(conn: psycopg.Connection, *, account_id: int, site_id: int) -> int | None:
+    """The id of the site's active blueprint, provided the site belongs to ``account_id``."""
+    row = conn.execute(
+        "SELECT b.id FROM blueprints b JOIN sites s ON s.id = b.site_id WHERE b.site_id = %s"
+        " AND s.account_id = %s AND b.status = 'active'",
+        (site_id, account_id),
+    ).fetchone()
+    return int(row["id"]) if row else None

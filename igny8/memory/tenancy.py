@@ -121,3 +121,7 @@ def get_site(conn: psycopg.Connection, *, account_id: int, site_id: int) -> Site
 def list_sites(conn: psycopg.Connection, *, account_id: int) -> list[Site]:
     ids = conn.execute("SELECT id FROM sites WHERE account_id = %s ORDER BY id", (account_id,)).fetchall()
     return [get_site(conn, account_id=account_id, site_id=r["id"]) for r in ids]
+
+
+def set_site_url(conn: psycopg.Connection, *, site_id: int, url: str) -> None:
+    conn.execute("UPDATE sites SET url = %s WHERE id = %s", (url, site_id))

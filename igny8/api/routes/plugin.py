@@ -14,7 +14,7 @@ from pydantic import Field
 from igny8.api.deps import RuntimeDep, SitePrincipalDep
 from igny8.api.envelope import ApiError, ok
 from igny8.domain.text import Count, DbId, InputModel
-from igny8.memory import content_repo, plugin_lookups, site_pages, sync_events
+from igny8.memory import blueprints, content_repo, site_pages, sync_events, tenancy
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.tenancy import get_site
 
@@ -66,7 +66,7 @@ def connect(body: ConnectIn, principal: SitePrincipalDep, request: Request, runt
     with runtime.database.connection() as conn:
         site = get_site(conn, account_id=principal.account_id, site_id=principal.site_id)
         if site.url is None:
-            plugin_lookups.set_site_url(conn, site_id=site.id, url=body.site_url.rstrip("/"))
+            tenancy.set_site_url(conn, site_id=site.id, url=body.site_url.rstrip("/"))
         sync_events.record_site_event(conn, site_id=site.id, kind="connect", payload=body.model_dump())
     return ok(request, {"site_id": site.id, "name": site.name, "connected": True})
 
@@ -74,7 +74,7 @@ def connect(body: ConnectIn, principal: SitePrincipalDep, request: Request, runt
 @router.get("/health")
 def health(principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
-        active_version = plugin_lookups.active_blueprint_version(conn, site_id=principal.site_id)
+        active_version = blueprints.active_blueprint_version(conn, site_id=principal.site_id)
     return ok(
         request,
         {
@@ -113,7 +113,7 @@ def _active_view(runtime: Any, principal: Any) -> dict[str, Any]:
     """The plugin's view of the active blueprint. A blueprint version never changes, so its view is cached by
     id; only the cheap 'which version is active' query runs per request."""
     with runtime.database.connection() as conn:
-        blueprint_id = plugin_lookups.active_blueprint_id(
+        blueprint_id = blueprints.active_blueprint_id(
             conn, account_id=principal.account_id, site_id=principal.site_id
         )
         if blueprint_id is None:
