@@ -4,19 +4,29 @@
   setting. Unset means the embedded local model (``igny8-local``), so nothing needs an API key.
 * ``structured()`` asks for JSON matching a pydantic model (JSON-schema constrained where the provider
   supports it), validates it, makes one repair attempt with the validation errors, then raises
-  :class:`ModelOutputError`. Callers store nothing unless validation succeeded.
+  :class:`ModelOutputError`. Callers store nothing unless validation succeeded. Our own providers get the
+  bounded pydantic schema (a 135M model only ends JSON reliably when every string and list is bounded);
+  hosted providers get the same shape rewritten for OpenAI strict mode (:func:`strict_json_schema`). A
+  provider that rejects the schema is asked for JSON mode, then for plain text, and that is remembered.
+* ``image()`` generates an image with the configured image model, under the same guard and key.
 * Tokens of every successful call are written to the credit ledger, once per idempotency key.
+* No error we raise or re-raise carries the API key in its text.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
 import threading
+import types
+import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin
 
+import httpx
 import litellm
 from pydantic import BaseModel, ValidationError
 
@@ -36,6 +46,10 @@ ALLOW_MODEL_REQUESTS = True
 _OWN_PROVIDERS = (local_provider.PROVIDER, fake.PROVIDER)
 _registration_lock = threading.Lock()
 
+# The ledger's agent_role for image calls (images are not made by an agent role's chat model).
+IMAGE_ROLE = "image"
+REDACTED = "[redacted]"
+
 
 class ModelRequestsForbidden(RuntimeError):
     """A real model was called while model requests are switched off (the test run)."""
@@ -43,6 +57,10 @@ class ModelRequestsForbidden(RuntimeError):
 
 class ModelOutputError(ValueError):
     """The model's answer did not validate, even after one repair attempt."""
+
+
+class SchemaNotStrict(ValueError):
+    """A schema strict mode cannot express (a free-form mapping, a value of any type): JSON mode is used."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +84,16 @@ class Completion:
     model: str
     prompt_tokens: int
     completion_tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedImage:
+    """An image's bytes and the tokens it cost (zero where the provider reports none, e.g. DALL-E)."""
+
+    data: bytes
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
 
 def register_providers(settings: Settings) -> None:
@@ -101,6 +129,190 @@ def _supports_json_schema(model: str) -> bool:
         return False
 
 
+def _supports_response_format(model: str) -> bool:
+    """Whether LiteLLM passes ``response_format`` to this provider at all (JSON mode is then worth a try)."""
+    try:
+        params = litellm.get_supported_openai_params(model=model) or []
+    except Exception:  # unknown providers raise inside litellm
+        return False
+    return "response_format" in params
+
+
+# -- structured output: a schema hosted providers accept ----------------------------------------------------
+# OpenAI strict mode (platform.openai.com/docs/guides/structured-outputs, "Supported schemas"): every object
+# has additionalProperties false and lists every property in required (optional means nullable); the root is
+# an object; allOf, not, if/then/else, patternProperties are refused; minLength/maxLength are not in the
+# supported list, and fine-tuned models (and other OpenAI-compatible servers copying the rules) also refuse
+# pattern, format, minimum, maximum, multipleOf, minItems and maxItems. So only shape keywords are kept: the
+# bounds still reach the model through the schema in the system prompt, and pydantic enforces them after.
+_STRICT_KEYWORDS = ("type", "enum", "const", "description")
+
+
+def _admits_null(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    if None in schema.get("enum", ()) or ("const" in schema and schema["const"] is None):
+        return True
+    return any(_admits_null(option) for option in schema.get("anyOf", ()))
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` or null: strict mode has no optional properties, so a field with a default may be null."""
+    if _admits_null(schema):
+        return schema
+    kind = schema.get("type")
+    if kind in ("string", "number", "integer", "boolean") and not {"enum", "const"} & schema.keys():
+        return {**schema, "type": [kind, "null"]}
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
+    inner = {k: v for k, v in schema.items() if k != "description"}
+    wrapped: dict[str, Any] = {"anyOf": [inner, {"type": "null"}]}
+    if "description" in schema:
+        wrapped["description"] = schema["description"]
+    return wrapped
+
+
+def _strict_node(
+    node: dict[str, Any], defs: dict[str, Any], stack: tuple[str, ...], recursive: set[str]
+) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        return _strict_ref(ref, node, defs, stack, recursive)
+    out: dict[str, Any] = {k: node[k] for k in _STRICT_KEYWORDS if k in node}
+    options = node.get("anyOf", node.get("oneOf"))
+    if options is not None:
+        out["anyOf"] = [_strict_node(option, defs, stack, recursive) for option in options]
+    if "allOf" in node:
+        if len(node["allOf"]) != 1:
+            raise SchemaNotStrict("allOf of several schemas")
+        out = {**_strict_node(node["allOf"][0], defs, stack, recursive), **out}
+    kinds = out.get("type") if isinstance(out.get("type"), list) else [out.get("type")]
+    if "object" in kinds or "properties" in node:
+        out.update(_strict_object(node, defs, stack, recursive))
+    if "array" in kinds:
+        out["items"] = _strict_items(node, defs, stack, recursive)
+    if not {"type", "anyOf", "enum", "const"} & out.keys():
+        raise SchemaNotStrict("a value of any type")
+    return out
+
+
+def _strict_ref(
+    ref: str, node: dict[str, Any], defs: dict[str, Any], stack: tuple[str, ...], recursive: set[str]
+) -> dict[str, Any]:
+    name = ref.rsplit("/", 1)[-1]
+    if name in stack:  # a recursive model: keep the reference, its definition goes to $defs
+        recursive.add(name)
+        return {"$ref": f"#/$defs/{name}"}
+    if not ref.startswith("#/$defs/") or name not in defs:
+        raise SchemaNotStrict(f"cannot resolve $ref {ref!r}")
+    # Inlined: strict mode refuses keywords beside a $ref (pydantic puts a field's description there).
+    target = _strict_node(defs[name], defs, (*stack, name), recursive)
+    return {**target, "description": node["description"]} if "description" in node else target
+
+
+def _strict_object(
+    node: dict[str, Any], defs: dict[str, Any], stack: tuple[str, ...], recursive: set[str]
+) -> dict[str, Any]:
+    properties = node.get("properties") or {}
+    extra = node.get("additionalProperties")
+    if isinstance(extra, dict) or (extra is True and not properties):
+        raise SchemaNotStrict("a mapping with free-form keys")
+    required = set(node.get("required", ()))
+    converted = {}
+    for key, sub in properties.items():
+        schema = _strict_node(sub, defs, stack, recursive)
+        converted[key] = schema if key in required else _nullable(schema)
+    return {
+        "type": node.get("type", "object"),
+        "properties": converted,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _strict_items(
+    node: dict[str, Any], defs: dict[str, Any], stack: tuple[str, ...], recursive: set[str]
+) -> dict[str, Any]:
+    if isinstance(node.get("items"), dict):
+        return _strict_node(node["items"], defs, stack, recursive)
+    if node.get("prefixItems"):  # a tuple: strict mode has no positions, any listed item will do
+        return {"anyOf": [_strict_node(item, defs, stack, recursive) for item in node["prefixItems"]]}
+    raise SchemaNotStrict("a list of anything")
+
+
+def strict_json_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` (pydantic's ``model_json_schema()``) rewritten so OpenAI strict mode accepts it.
+
+    References are inlined (recursive ones stay as ``$defs``), every object is closed and lists every
+    property as required, properties with defaults become nullable (:func:`_restore_defaults` turns a null
+    back into the default), and bounds and formats are dropped. Raises :class:`SchemaNotStrict`.
+    """
+    defs = schema.get("$defs", {})
+    recursive: set[str] = set()
+    root = _strict_node(schema, defs, (), recursive)
+    if root.get("type") != "object":
+        raise SchemaNotStrict("the root is not an object")
+    kept: dict[str, Any] = {}
+    while pending := sorted(recursive - kept.keys()):
+        for name in pending:
+            kept[name] = _strict_node(defs[name], defs, (name,), recursive)
+    if kept:
+        root["$defs"] = kept
+    return root
+
+
+def _admits_none(annotation: Any) -> bool:
+    if annotation is Any or annotation is None or annotation is type(None):
+        return True
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _admits_none(get_args(annotation)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_admits_none(arg) for arg in get_args(annotation))
+    return False
+
+
+def _nested_models(annotation: Any) -> list[tuple[bool, type[BaseModel]]]:
+    """The pydantic models inside a field's type, each with whether it sits in a list."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _nested_models(get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(False, annotation)]
+    if origin is typing.Union or origin is types.UnionType:
+        return [found for arg in get_args(annotation) for found in _nested_models(arg)]
+    if origin in (list, tuple, set, frozenset, Sequence):
+        return [(True, m) for arg in get_args(annotation) for in_list, m in _nested_models(arg) if not in_list]
+    return []
+
+
+def _restore_defaults(data: Any, model: type[BaseModel]) -> Any:
+    """Drop a null the model sent for a field that has a default and does not admit null.
+
+    The strict schema made such fields nullable (strict mode has no optional properties); a null there
+    means "use the default", which pydantic only applies when the key is absent.
+    """
+    if not isinstance(data, dict):
+        return data
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if key not in data:
+            continue
+        value = data[key]
+        if value is None:
+            if not field.is_required() and not _admits_none(field.annotation):
+                del data[key]
+            continue
+        nested = _nested_models(field.annotation)
+        if len(nested) != 1:  # no model, or a union of models: nothing to descend into unambiguously
+            continue
+        in_list, inner = nested[0]
+        for item in value if in_list and isinstance(value, list) else [value]:
+            _restore_defaults(item, inner)
+    return data
+
+
 def _extract_json(text: str) -> str:
     """Models without constrained decoding wrap JSON in prose or code fences; take the object."""
     fenced = re.search(r"```(?:json)?\s*(\{.*\}|\[.*\])\s*```", text, re.DOTALL)
@@ -110,11 +322,32 @@ def _extract_json(text: str) -> str:
     return text[start:] if start >= 0 else text
 
 
+def _parse_json(text: str) -> Any:
+    """The first JSON value in ``text``; prose after it (common without constrained decoding) is ignored."""
+    value, _ = json.JSONDecoder().raw_decode(_extract_json(text))
+    return value
+
+
 def _validation_summary(error: ValidationError | json.JSONDecodeError) -> str:
     if isinstance(error, json.JSONDecodeError):
         return f"not valid JSON ({error.msg} at position {error.pos})"
     problems = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in error.errors()[:10]]
     return "; ".join(problems)
+
+
+# Response formats, strongest first; a provider that refuses one is asked for the next.
+_FORMATS = ("json_schema", "json_object", "none")
+_FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|schema|structured output", re.IGNORECASE)
+
+
+def _rejects_response_format(error: BaseException) -> bool:
+    """A 400-class refusal of the response format (not a too-long prompt, not a content refusal)."""
+    if isinstance(error, litellm.ContextWindowExceededError | litellm.ContentPolicyViolationError):
+        return False
+    status = getattr(error, "status_code", None)
+    if not isinstance(error, litellm.BadRequestError) and status not in (400, 422):
+        return False
+    return bool(_FORMAT_WORDS.search(str(error)))
 
 
 class ModelGateway:
@@ -123,11 +356,19 @@ class ModelGateway:
         self.database = database
         self._routers: dict[tuple[str, ...], litellm.Router] = {}
         self._router_lock = threading.Lock()
+        # model -> index into _FORMATS of the strongest response format it has not refused
+        self._format_floor: dict[str, int] = {}
         register_providers(settings)
 
     # -- routing ---------------------------------------------------------------------------------
     def model_for(self, role: AgentRole) -> str:
         return fake.FAKE_MODEL if fake.active_fake() is not None else self.settings.model_for(role)
+
+    def image_model(self) -> str | None:
+        """The image model: the fake one inside ``fake.override()`` when an image model is configured."""
+        if self.settings.image_model is None:
+            return None
+        return fake.FAKE_IMAGE_MODEL if fake.active_fake() is not None else self.settings.image_model
 
     def _deployment(self, name: str, model: str) -> dict[str, Any]:
         params: dict[str, Any] = {"model": model, "timeout": self.settings.model_timeout_s}
@@ -165,11 +406,39 @@ class ModelGateway:
                 "use igny8.llm.fake.override(ScriptedModel(...))"
             )
 
+    # -- secrets ---------------------------------------------------------------------------------
+    def _redact(self, text: str) -> str:
+        key = self.settings.model_api_key.get_secret_value() if self.settings.model_api_key else ""
+        return text.replace(key, REDACTED) if key else text
+
+    def _scrub(self, error: BaseException) -> None:
+        """Remove the API key from the text of ``error`` and its causes, in place (the type is kept, so
+        callers can still tell a rate limit from an auth failure)."""
+        if not self.settings.model_api_key or not self.settings.model_api_key.get_secret_value():
+            return
+        seen: set[int] = set()
+        current: BaseException | None = error
+        while current is not None and id(current) not in seen:
+            seen.add(id(current))
+            current.args = tuple(self._redact(a) if isinstance(a, str) else a for a in current.args)
+            for attribute in ("message", "litellm_debug_info"):
+                value = getattr(current, attribute, None)
+                if isinstance(value, str):
+                    try:
+                        setattr(current, attribute, self._redact(value))
+                    except AttributeError:  # a read-only property
+                        pass
+            current = current.__cause__ or current.__context__
+
     # -- calls -----------------------------------------------------------------------------------
     def _call(self, role: AgentRole, messages: list[dict[str, Any]], **params: Any) -> Completion:
         model = self.model_for(role)
         self._guard(model)
-        response = self._router().completion(model=role, messages=messages, **params)
+        try:
+            response = self._router().completion(model=role, messages=messages, **params)
+        except Exception as error:
+            self._scrub(error)
+            raise
         choice = response.choices[0]
         usage = getattr(response, "usage", None)
         return Completion(
@@ -179,7 +448,9 @@ class ModelGateway:
             completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
         )
 
-    def charge(self, role: AgentRole, operation: str, calls: list[Completion], meter: Meter | None) -> None:
+    def charge(
+        self, role: AgentRole | str, operation: str, calls: Sequence[Completion | GeneratedImage], meter: Meter | None
+    ) -> None:
         """Record the tokens of ``calls`` as one ledger entry (once per the meter's idempotency key)."""
         if self.database is None or not calls:
             return
@@ -216,6 +487,62 @@ class ModelGateway:
             self.charge(role, operation, [completion], meter)
         return completion
 
+    # -- structured output -----------------------------------------------------------------------
+    def _sends_strict_schema(self, model: str) -> bool:
+        """Hosted providers get the strict schema; ours keep the bounds the small model needs to stop."""
+        if provider_of(model) == fake.PROVIDER:
+            scripted = fake.active_fake()
+            return scripted is not None and scripted.hosted
+        return provider_of(model) not in _OWN_PROVIDERS
+
+    def _response_formats(self, model: str, output_type: type[BaseModel]) -> dict[str, dict[str, Any] | None]:
+        """The response_format of each mode this model may be asked for (a missing mode is skipped)."""
+        formats: dict[str, dict[str, Any] | None] = {"none": None}
+        if _supports_json_schema(model) or _supports_response_format(model):
+            formats["json_object"] = {"type": "json_object"}
+        if _supports_json_schema(model):
+            schema = output_type.model_json_schema()
+            try:
+                sent = strict_json_schema(schema) if self._sends_strict_schema(model) else schema
+            except SchemaNotStrict as why:
+                log.info(
+                    "%s cannot be sent in strict mode (%s); asking %s for JSON mode", output_type.__name__, why, model
+                )
+            else:
+                formats["json_schema"] = {
+                    "type": "json_schema",
+                    "json_schema": {"name": output_type.__name__, "schema": sent, "strict": True},
+                }
+        return formats
+
+    def _call_for_json(
+        self,
+        role: AgentRole,
+        model: str,
+        conversation: list[dict[str, Any]],
+        params: dict[str, Any],
+        formats: dict[str, dict[str, Any] | None],
+    ) -> Completion:
+        """One call with the strongest response format the model has not refused; a refusal steps down
+        (and is remembered for the model), every other error propagates."""
+        index = self._format_floor.get(model, 0)
+        while True:
+            while _FORMATS[index] not in formats:
+                index += 1
+            mode = _FORMATS[index]
+            request = dict(params)
+            if formats[mode] is not None:
+                request["response_format"] = formats[mode]
+            try:
+                return self._call(role, conversation, **request)
+            except Exception as error:
+                if mode == "none" or not _rejects_response_format(error):
+                    raise
+                log.warning("%s refused response_format %s (%s); using the next one", model, mode, error)
+                with self._router_lock:
+                    self._format_floor[model] = max(self._format_floor.get(model, 0), index + 1)
+                index += 1
+
     def structured(
         self,
         role: AgentRole,
@@ -228,27 +555,24 @@ class ModelGateway:
         temperature: float | None = 0.2,
     ) -> T:
         """Ask for an answer of ``output_type``; validate; one repair attempt; else ModelOutputError."""
-        schema = output_type.model_json_schema()
         model = self.model_for(role)
+        # The bounded schema always goes in the prompt: it is the only place bounds reach a hosted model,
+        # and the only schema a provider without response_format sees.
         instruction = "Answer with one JSON object and nothing else. It must match this JSON schema:\n" + json.dumps(
-            schema, separators=(",", ":")
+            output_type.model_json_schema(), separators=(",", ":")
         )
         conversation = [{"role": "system", "content": instruction}, *messages]
         params: dict[str, Any] = {"max_tokens": max_tokens}
         if temperature is not None:
             params["temperature"] = temperature
-        if _supports_json_schema(model):
-            params["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": output_type.__name__, "schema": schema, "strict": True},
-            }
+        formats = self._response_formats(model, output_type)
         calls: list[Completion] = []
         last_error = ""
         for attempt in range(2):
-            completion = self._call(role, conversation, **params)
+            completion = self._call_for_json(role, model, conversation, params, formats)
             calls.append(completion)
             try:
-                result = output_type.model_validate_json(_extract_json(completion.text))
+                result = output_type.model_validate(_restore_defaults(_parse_json(completion.text), output_type))
             except (ValidationError, ValueError) as error:
                 summary = (
                     _validation_summary(error)
@@ -270,6 +594,68 @@ class ModelGateway:
             self.charge(role, operation, calls, meter)
             return result
         raise ModelOutputError(
-            f"the {role} model ({model}) returned an answer for {operation} that does not match "
-            f"{output_type.__name__} even after a repair attempt: {last_error}"
+            self._redact(
+                f"the {role} model ({model}) returned an answer for {operation} that does not match "
+                f"{output_type.__name__} even after a repair attempt: {last_error}"
+            )
         )
+
+    # -- images ----------------------------------------------------------------------------------
+    def image(
+        self,
+        prompt: str,
+        *,
+        operation: str = "image_generation",
+        meter: Meter | None = None,
+        size: str | None = None,
+    ) -> GeneratedImage:
+        """One image from the configured image model, charged once per the meter's idempotency key.
+
+        Images without token usage (DALL-E) still cost the operation's minimum. Asks for base64 so the
+        picture comes back in the answer; a provider that refuses that is asked again without it (and
+        remembered), and a URL answer is downloaded.
+        """
+        model = self.image_model()
+        if model is None:
+            raise ValueError("no image model is configured (IGNY8_IMAGE_MODEL); render a title card instead")
+        self._guard(model)
+        params = self._deployment(IMAGE_ROLE, model)["litellm_params"]
+        if size is not None:
+            params["size"] = size
+        floor_key = f"image:{model}"
+        while True:
+            ask_base64 = self._format_floor.get(floor_key, 0) == 0
+            try:
+                response = litellm.image_generation(
+                    prompt=prompt, n=1, **params, **({"response_format": "b64_json"} if ask_base64 else {})
+                )
+                data = self._image_bytes(response.data[0])
+                break
+            except Exception as error:
+                if ask_base64 and _rejects_response_format(error):
+                    log.warning("%s refused response_format b64_json (%s); asking without it", model, error)
+                    with self._router_lock:
+                        self._format_floor[floor_key] = 1
+                    continue
+                self._scrub(error)
+                raise
+        usage = getattr(response, "usage", None)
+        image = GeneratedImage(
+            data=data,
+            model=model,
+            prompt_tokens=int(getattr(usage, "input_tokens", 0) or getattr(usage, "prompt_tokens", 0) or 0),
+            completion_tokens=int(getattr(usage, "output_tokens", 0) or getattr(usage, "completion_tokens", 0) or 0),
+        )
+        self.charge(IMAGE_ROLE, operation, [image], meter)
+        return image
+
+    def _image_bytes(self, item: Any) -> bytes:
+        encoded = item.get("b64_json") if isinstance(item, dict) else getattr(item, "b64_json", None)
+        if encoded:
+            return base64.b64decode(encoded)
+        url = item.get("url") if isinstance(item, dict) else getattr(item, "url", None)
+        if not url:
+            raise ModelOutputError("the image model answered without an image (no b64_json, no url)")
+        response = httpx.get(url, timeout=self.settings.model_timeout_s, follow_redirects=True)
+        response.raise_for_status()
+        return response.content

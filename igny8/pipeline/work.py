@@ -155,7 +155,14 @@ def make_images(spec: WorkerSpec, content_id: int) -> dict[str, Any]:
         if image["path"] and Path(image["path"]).exists():
             continue
         target = Path(spec.export_dir) / "images" / f"{row['slug']}-{image['role']}"
-        path = render_image(image["prompt"], row["title"], target, runtime.settings.image_model)
+        path = render_image(
+            image["prompt"],
+            row["title"],
+            target,
+            gateway=runtime.gateway,
+            meter=Meter(spec.account_id, spec.site_id, f"image_generation:image:{image['id']}"),
+            subtitle=row["meta"].get("cluster_name"),
+        )
         with runtime.database.connection() as conn:
             content_repo.set_image_path(conn, image_id=image["id"], path=str(path))
         made += 1
