@@ -39,7 +39,8 @@ def check_database(settings: Settings) -> Check:
 
 def check_models(settings: Settings, *, probe: bool) -> list[Check]:
     from igny8.llm import local_provider
-    from igny8.llm.gateway import ModelGateway, provider_of
+    from igny8.llm.gateway import ModelGateway
+    from igny8.llm.providers import provider_of
 
     checks = []
     roles_by_model: dict[str, list[str]] = {}

@@ -18,21 +18,33 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import re
 import threading
-import types
-import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import litellm
 from pydantic import BaseModel, ValidationError
 
 from igny8.config import AGENT_ROLES, AgentRole, Settings
-from igny8.llm import fake, local_provider
+from igny8.llm import fake
 from igny8.llm.credits import Usage, record_usage
+from igny8.llm.providers import (
+    OWN_PROVIDERS,
+    provider_of,
+    register_providers,
+    rejects_response_format,
+    supports_json_schema,
+    supports_response_format,
+)
+from igny8.llm.structured_output import (
+    SchemaNotStrict,
+    parse_json,
+    restore_defaults,
+    strict_json_schema,
+    validation_summary,
+)
 
 if TYPE_CHECKING:
     from igny8.memory.database import Database
@@ -43,8 +55,6 @@ T = TypeVar("T", bound=BaseModel)
 # Tests switch this off (tests/conftest.py): then only the scripted fake model may answer.
 ALLOW_MODEL_REQUESTS = True
 
-_OWN_PROVIDERS = (local_provider.PROVIDER, fake.PROVIDER)
-_registration_lock = threading.Lock()
 
 # The ledger's agent_role for image calls (images are not made by an agent role's chat model).
 IMAGE_ROLE = "image"
@@ -57,10 +67,6 @@ class ModelRequestsForbidden(RuntimeError):
 
 class ModelOutputError(ValueError):
     """The model's answer did not validate, even after one repair attempt."""
-
-
-class SchemaNotStrict(ValueError):
-    """A schema strict mode cannot express (a free-form mapping, a value of any type): JSON mode is used."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,258 +102,7 @@ class GeneratedImage:
     completion_tokens: int = 0
 
 
-def register_providers(settings: Settings) -> None:
-    """Make ``igny8-local/...`` and ``igny8-fake/...`` known to LiteLLM (idempotent)."""
-    with _registration_lock:
-        litellm.telemetry = False
-        litellm.suppress_debug_info = True
-        local = local_provider.LocalLlamaProvider(
-            model_path=settings.local_model_path,
-            context=settings.local_model_context,
-            threads=settings.local_model_threads,
-        )
-        others = [p for p in litellm.custom_provider_map if p["provider"] not in _OWN_PROVIDERS]
-        litellm.custom_provider_map = others + [
-            {"provider": local_provider.PROVIDER, "custom_handler": local},
-            {"provider": fake.PROVIDER, "custom_handler": fake.FakeProvider(settings.fake_model_latency_s)},
-        ]
-        from litellm.utils import custom_llm_setup
-
-        custom_llm_setup()
-
-
-def provider_of(model: str) -> str:
-    return model.split("/", 1)[0] if "/" in model else "openai"
-
-
-def _supports_json_schema(model: str) -> bool:
-    if provider_of(model) in _OWN_PROVIDERS:
-        return True
-    try:
-        return bool(litellm.supports_response_schema(model=model))
-    except Exception:  # unknown model names raise inside litellm
-        return False
-
-
-def _supports_response_format(model: str) -> bool:
-    """Whether LiteLLM passes ``response_format`` to this provider at all (JSON mode is then worth a try)."""
-    try:
-        params = litellm.get_supported_openai_params(model=model) or []
-    except Exception:  # unknown providers raise inside litellm
-        return False
-    return "response_format" in params
-
-
-# -- structured output: a schema hosted providers accept ----------------------------------------------------
-# OpenAI strict mode (platform.openai.com/docs/guides/structured-outputs, "Supported schemas"): every object
-# has additionalProperties false and lists every property in required (optional means nullable); the root is
-# an object; allOf, not, if/then/else, patternProperties are refused; minLength/maxLength are not in the
-# supported list, and fine-tuned models (and other OpenAI-compatible servers copying the rules) also refuse
-# pattern, format, minimum, maximum, multipleOf, minItems and maxItems. So only shape keywords are kept: the
-# bounds still reach the model through the schema in the system prompt, and pydantic enforces them after.
-_STRICT_KEYWORDS = ("type", "enum", "const", "description")
-
-
-def _admits_null(schema: dict[str, Any]) -> bool:
-    kind = schema.get("type")
-    if kind == "null" or (isinstance(kind, list) and "null" in kind):
-        return True
-    if None in schema.get("enum", ()) or ("const" in schema and schema["const"] is None):
-        return True
-    return any(_admits_null(option) for option in schema.get("anyOf", ()))
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` or null: strict mode has no optional properties, so a field with a default may be null."""
-    if _admits_null(schema):
-        return schema
-    kind = schema.get("type")
-    if kind in ("string", "number", "integer", "boolean") and not {"enum", "const"} & schema.keys():
-        return {**schema, "type": [kind, "null"]}
-    if "anyOf" in schema:
-        return {**schema, "anyOf": [*schema["anyOf"], {"type": "null"}]}
-    inner = {k: v for k, v in schema.items() if k != "description"}
-    wrapped: dict[str, Any] = {"anyOf": [inner, {"type": "null"}]}
-    if "description" in schema:
-        wrapped["description"] = schema["description"]
-    return wrapped
-
-
-def _strict_node(
-    node: dict[str, Any], defs: dict[str, Any], stack: tuple[str, ...], recursive: set[str]
-) -> dict[str, Any]:
-    ref = node.get("$ref")
-    if isinstance(ref, str):
-        return _strict_ref(ref, node, defs, stack, recursive)
-    out: dict[str, Any] = {k: node[k] for k in _STRICT_KEYWORDS if k in node}
-    options = node.get("anyOf", node.get("oneOf"))
-    if options is not None:
-        out["anyOf"] = [_strict_node(option, defs, stack, recursive) for option in options]
-    if "allOf" in node:
-        if len(node["allOf"]) != 1:
-            raise SchemaNotStrict("allOf of several schemas")
-        out = {**_strict_node(node["allOf"][0], defs, stack, recursive), **out}
-    kinds = out.get("type") if isinstance(out.get("type"), list) else [out.get("type")]
-    if "object" in kinds or "properties" in node:
-        out.update(_strict_object(node, defs, stack, recursive))
-    if "array" in kinds:
-        out["items"] = _strict_items(node, defs, stack, recursive)
-    if not {"type", "anyOf", "enum", "const"} & out.keys():
-        raise SchemaNotStrict("a value of any type")
-    return out
-
-
-def _strict_ref(
-    ref: str, node: dict[str, Any], defs: dict[str, Any], stack: tuple[str, ...], recursive: set[str]
-) -> dict[str, Any]:
-    name = ref.rsplit("/", 1)[-1]
-    if name in stack:  # a recursive model: keep the reference, its definition goes to $defs
-        recursive.add(name)
-        return {"$ref": f"#/$defs/{name}"}
-    if not ref.startswith("#/$defs/") or name not in defs:
-        raise SchemaNotStrict(f"cannot resolve $ref {ref!r}")
-    # Inlined: strict mode refuses keywords beside a $ref (pydantic puts a field's description there).
-    target = _strict_node(defs[name], defs, (*stack, name), recursive)
-    return {**target, "description": node["description"]} if "description" in node else target
-
-
-def _strict_object(
-    node: dict[str, Any], defs: dict[str, Any], stack: tuple[str, ...], recursive: set[str]
-) -> dict[str, Any]:
-    properties = node.get("properties") or {}
-    extra = node.get("additionalProperties")
-    if isinstance(extra, dict) or (extra is True and not properties):
-        raise SchemaNotStrict("a mapping with free-form keys")
-    required = set(node.get("required", ()))
-    converted = {}
-    for key, sub in properties.items():
-        schema = _strict_node(sub, defs, stack, recursive)
-        converted[key] = schema if key in required else _nullable(schema)
-    return {
-        "type": node.get("type", "object"),
-        "properties": converted,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-
-
-def _strict_items(
-    node: dict[str, Any], defs: dict[str, Any], stack: tuple[str, ...], recursive: set[str]
-) -> dict[str, Any]:
-    if isinstance(node.get("items"), dict):
-        return _strict_node(node["items"], defs, stack, recursive)
-    if node.get("prefixItems"):  # a tuple: strict mode has no positions, any listed item will do
-        return {"anyOf": [_strict_node(item, defs, stack, recursive) for item in node["prefixItems"]]}
-    raise SchemaNotStrict("a list of anything")
-
-
-def strict_json_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` (pydantic's ``model_json_schema()``) rewritten so OpenAI strict mode accepts it.
-
-    References are inlined (recursive ones stay as ``$defs``), every object is closed and lists every
-    property as required, properties with defaults become nullable (:func:`_restore_defaults` turns a null
-    back into the default), and bounds and formats are dropped. Raises :class:`SchemaNotStrict`.
-    """
-    defs = schema.get("$defs", {})
-    recursive: set[str] = set()
-    root = _strict_node(schema, defs, (), recursive)
-    if root.get("type") != "object":
-        raise SchemaNotStrict("the root is not an object")
-    kept: dict[str, Any] = {}
-    while pending := sorted(recursive - kept.keys()):
-        for name in pending:
-            kept[name] = _strict_node(defs[name], defs, (name,), recursive)
-    if kept:
-        root["$defs"] = kept
-    return root
-
-
-def _admits_none(annotation: Any) -> bool:
-    if annotation is Any or annotation is None or annotation is type(None):
-        return True
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _admits_none(get_args(annotation)[0])
-    if origin is typing.Union or origin is types.UnionType:
-        return any(_admits_none(arg) for arg in get_args(annotation))
-    return False
-
-
-def _nested_models(annotation: Any) -> list[tuple[bool, type[BaseModel]]]:
-    """The pydantic models inside a field's type, each with whether it sits in a list."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _nested_models(get_args(annotation)[0])
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [(False, annotation)]
-    if origin is typing.Union or origin is types.UnionType:
-        return [found for arg in get_args(annotation) for found in _nested_models(arg)]
-    if origin in (list, tuple, set, frozenset, Sequence):
-        return [(True, m) for arg in get_args(annotation) for in_list, m in _nested_models(arg) if not in_list]
-    return []
-
-
-def _restore_defaults(data: Any, model: type[BaseModel]) -> Any:
-    """Drop a null the model sent for a field that has a default and does not admit null.
-
-    The strict schema made such fields nullable (strict mode has no optional properties); a null there
-    means "use the default", which pydantic only applies when the key is absent.
-    """
-    if not isinstance(data, dict):
-        return data
-    for name, field in model.model_fields.items():
-        key = field.alias or name
-        if key not in data:
-            continue
-        value = data[key]
-        if value is None:
-            if not field.is_required() and not _admits_none(field.annotation):
-                del data[key]
-            continue
-        nested = _nested_models(field.annotation)
-        if len(nested) != 1:  # no model, or a union of models: nothing to descend into unambiguously
-            continue
-        in_list, inner = nested[0]
-        for item in value if in_list and isinstance(value, list) else [value]:
-            _restore_defaults(item, inner)
-    return data
-
-
-def _extract_json(text: str) -> str:
-    """Models without constrained decoding wrap JSON in prose or code fences; take the object."""
-    fenced = re.search(r"```(?:json)?\s*(\{.*\}|\[.*\])\s*```", text, re.DOTALL)
-    if fenced:
-        return fenced.group(1)
-    start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
-    return text[start:] if start >= 0 else text
-
-
-def _parse_json(text: str) -> Any:
-    """The first JSON value in ``text``; prose after it (common without constrained decoding) is ignored."""
-    value, _ = json.JSONDecoder().raw_decode(_extract_json(text))
-    return value
-
-
-def _validation_summary(error: ValidationError | json.JSONDecodeError) -> str:
-    if isinstance(error, json.JSONDecodeError):
-        return f"not valid JSON ({error.msg} at position {error.pos})"
-    problems = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in error.errors()[:10]]
-    return "; ".join(problems)
-
-
-# Response formats, strongest first; a provider that refuses one is asked for the next.
 _FORMATS = ("json_schema", "json_object", "none")
-_FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|schema|structured output", re.IGNORECASE)
-
-
-def _rejects_response_format(error: BaseException) -> bool:
-    """A 400-class refusal of the response format (not a too-long prompt, not a content refusal)."""
-    if isinstance(error, litellm.ContextWindowExceededError | litellm.ContentPolicyViolationError):
-        return False
-    status = getattr(error, "status_code", None)
-    if not isinstance(error, litellm.BadRequestError) and status not in (400, 422):
-        return False
-    return bool(_FORMAT_WORDS.search(str(error)))
 
 
 class ModelGateway:
@@ -372,7 +127,7 @@ class ModelGateway:
 
     def _deployment(self, name: str, model: str) -> dict[str, Any]:
         params: dict[str, Any] = {"model": model, "timeout": self.settings.model_timeout_s}
-        if provider_of(model) not in _OWN_PROVIDERS:
+        if provider_of(model) not in OWN_PROVIDERS:
             if self.settings.model_api_key is not None:
                 params["api_key"] = self.settings.model_api_key.get_secret_value()
             if self.settings.model_api_base:
@@ -493,14 +248,14 @@ class ModelGateway:
         if provider_of(model) == fake.PROVIDER:
             scripted = fake.active_fake()
             return scripted is not None and scripted.hosted
-        return provider_of(model) not in _OWN_PROVIDERS
+        return provider_of(model) not in OWN_PROVIDERS
 
     def _response_formats(self, model: str, output_type: type[BaseModel]) -> dict[str, dict[str, Any] | None]:
         """The response_format of each mode this model may be asked for (a missing mode is skipped)."""
         formats: dict[str, dict[str, Any] | None] = {"none": None}
-        if _supports_json_schema(model) or _supports_response_format(model):
+        if supports_json_schema(model) or supports_response_format(model):
             formats["json_object"] = {"type": "json_object"}
-        if _supports_json_schema(model):
+        if supports_json_schema(model):
             schema = output_type.model_json_schema()
             try:
                 sent = strict_json_schema(schema) if self._sends_strict_schema(model) else schema
@@ -536,7 +291,7 @@ class ModelGateway:
             try:
                 return self._call(role, conversation, **request)
             except Exception as error:
-                if mode == "none" or not _rejects_response_format(error):
+                if mode == "none" or not rejects_response_format(error):
                     raise
                 log.warning("%s refused response_format %s (%s); using the next one", model, mode, error)
                 with self._router_lock:
@@ -572,10 +327,10 @@ class ModelGateway:
             completion = self._call_for_json(role, model, conversation, params, formats)
             calls.append(completion)
             try:
-                result = output_type.model_validate(_restore_defaults(_parse_json(completion.text), output_type))
+                result = output_type.model_validate(restore_defaults(parse_json(completion.text), output_type))
             except (ValidationError, ValueError) as error:
                 summary = (
-                    _validation_summary(error)
+                    validation_summary(error)
                     if isinstance(error, ValidationError | json.JSONDecodeError)
                     else str(error)
                 )
@@ -632,7 +387,7 @@ class ModelGateway:
                 data = self._image_bytes(response.data[0])
                 break
             except Exception as error:
-                if ask_base64 and _rejects_response_format(error):
+                if ask_base64 and rejects_response_format(error):
                     log.warning("%s refused response_format b64_json (%s); asking without it", model, error)
                     with self._router_lock:
                         self._format_floor[floor_key] = 1

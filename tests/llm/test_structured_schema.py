@@ -14,8 +14,9 @@ from pydantic import BaseModel, Field
 
 import igny8
 from igny8.config import Settings
-from igny8.llm import fake, gateway
-from igny8.llm.gateway import ModelGateway, SchemaNotStrict, strict_json_schema
+from igny8.llm import fake, gateway, providers, structured_output
+from igny8.llm.gateway import ModelGateway
+from igny8.llm.structured_output import SchemaNotStrict, strict_json_schema
 from tests.llm.conftest import OpenAIStub
 
 # What OpenAI strict mode takes (platform.openai.com/docs/guides/structured-outputs, "Supported schemas"),
@@ -128,7 +129,7 @@ def test_strict_schema_closes_objects_requires_everything_and_makes_defaults_nul
     assert properties["inner"]["description"] == "beside the $ref in pydantic's schema"
     assert properties["inner"]["properties"]["label"] == {"type": "string"}
     assert "$defs" not in schema  # everything inlined
-    nullable = {key for key, sub in properties.items() if gateway._admits_null(sub)}
+    nullable = {key for key, sub in properties.items() if structured_output.admits_null(sub)}
     assert nullable == {"level", "score", "note", "others", "maybe", "pair"}  # every field with a default
 
 
@@ -231,9 +232,9 @@ def test_other_bad_requests_are_not_mistaken_for_a_refused_format() -> None:
     )
     refused = litellm.BadRequestError(message="response_format json_schema unsupported", model="m", llm_provider="p")
     unrelated = litellm.BadRequestError(message="temperature must be 1", model="m", llm_provider="p")
-    assert gateway._rejects_response_format(refused)
-    assert not gateway._rejects_response_format(too_long)
-    assert not gateway._rejects_response_format(unrelated)
+    assert providers.rejects_response_format(refused)
+    assert not providers.rejects_response_format(too_long)
+    assert not providers.rejects_response_format(unrelated)
 
 
 def test_the_api_key_never_appears_in_errors(
