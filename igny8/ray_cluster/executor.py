@@ -8,9 +8,12 @@ of batches in flight is capped by the model provider's concurrency limit.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from igny8.config import Settings
@@ -118,11 +121,25 @@ class RayExecutor:
             ray.shutdown()
 
 
+# Ray puts Unix sockets under its temp dir (…/session_<date>_<pid>/sockets/plasma_store), and a socket path
+# may not exceed 107 bytes: a deep data dir gets a short folder of its own under the system's temp dir.
+_MAX_RAY_TEMP_DIR = 40
+
+
+def ray_temp_dir(data_dir: Path) -> str:
+    temp = data_dir / "ray"
+    if len(str(temp)) > _MAX_RAY_TEMP_DIR:
+        digest = hashlib.sha256(str(temp).encode()).hexdigest()[:12]
+        temp = Path(tempfile.gettempdir()) / f"igny8-ray-{digest}"
+    temp.mkdir(parents=True, exist_ok=True)
+    return str(temp)
+
+
 def executor_for(settings: Settings) -> StageExecutor:
     if settings.executor == "ray":
-        temp = settings.data_dir / "ray"
-        temp.mkdir(parents=True, exist_ok=True)
-        return RayExecutor(address=settings.ray_address, num_cpus=settings.ray_num_cpus, temp_dir=str(temp))
+        return RayExecutor(
+            address=settings.ray_address, num_cpus=settings.ray_num_cpus, temp_dir=ray_temp_dir(settings.data_dir)
+        )
     return InlineExecutor()
 
 
