@@ -23,7 +23,7 @@ def bench_runtime(data_dir: Path, **settings: object) -> Runtime:
 def site_with_blueprint(runtime: Runtime, sector: str = "dental-clinics") -> tuple[int, int]:
     with runtime.database.connection() as conn:
         account = create_account(conn, name="bench")
-    context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
+    context = SiteBuildContext.of(runtime)
     site = build_active_site(context, account_id=account, industry="healthcare-medical", sectors=[sector],
                              site_type="local_service", site_name="bench")
     return account, site

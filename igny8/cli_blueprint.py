@@ -274,7 +274,7 @@ def create_blueprint(
             err_console.print(
                 f"build {thread_id}: {industry_entry.name} / {', '.join(s.name for s in resolved)} ({site_type})"
             )
-            context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
+            context = SiteBuildContext.of(runtime)
             with open_checkpointer(runtime.database) as saver:
                 values = _run_build(
                     build_graph(saver),
@@ -303,7 +303,7 @@ def blueprint_resume(
         snapshot = graph.get_state(config)
         if not snapshot.values:
             raise fail(f"no build {thread!r}")
-        context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
+        context = SiteBuildContext.of(runtime)
         if snapshot.interrupts:
             start: Any = Command(resume=_ask_review(snapshot.interrupts[0].value))
         elif snapshot.next:

@@ -100,7 +100,7 @@ def advance(runtime: Runtime, session_id: str, start: Any, *, stopping: threadin
     server shuts down) the run stops after the current step; the session stays 'running' and resumes from
     its checkpoint (POST .../resume)."""
     database = runtime.database
-    context = SiteBuildContext(runtime.catalog, database, runtime.gateway, runtime.embedder)
+    context = SiteBuildContext.of(runtime)
     config = {"configurable": {"thread_id": f"chat-{session_id}"}}
     try:
         with open_checkpointer(database) as saver:

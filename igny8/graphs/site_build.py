@@ -28,6 +28,7 @@ from igny8.llm.gateway import Meter, ModelGateway
 from igny8.memory.blueprints import save_blueprint, store_sector_template, stored_sector_template
 from igny8.memory.database import Database
 from igny8.memory.tenancy import create_site
+from igny8.runtime import Runtime as AppRuntime
 from igny8.tools.attribute_edits import EditError, ReviewAnswer, apply_attribute_edits, apply_cluster_edits
 from igny8.tools.attribute_population import AttributeSet, SectorPlan, merge_templates, populate
 from igny8.tools.blueprint_assembly import assemble_blueprint
@@ -64,6 +65,11 @@ class SiteBuildContext:
     database: Database
     gateway: ModelGateway
     embedder: Embedder
+
+    @classmethod
+    def of(cls, runtime: AppRuntime) -> SiteBuildContext:
+        """The context from the process's services."""
+        return cls(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
 
 
 def _attribute_set(state: SiteBuildState) -> AttributeSet:

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from igny8.agents.writer import WriterAgent
 from igny8.config import Settings
-from igny8.llm.embedder import Embedder, embedder_for
-from igny8.llm.gateway import Meter, ModelGateway
+from igny8.llm.gateway import Meter
 from igny8.memory import content_repo
 from igny8.memory.database import Database
+from igny8.runtime import Runtime, build_runtime
 from igny8.tools.image_render import image_prompts, render_image
 from igny8.tools.page_render import article_html
 
@@ -31,26 +30,18 @@ class WorkerSpec:
     site_id: int
 
 
-@dataclass
-class _WorkerRuntime:
-    settings: Settings
-    database: Database
-    gateway: ModelGateway
-    embedder: Embedder
-
-
-_runtimes: dict[tuple[str, str], _WorkerRuntime] = {}
+_runtimes: dict[tuple[str, str], Runtime] = {}
 _lock = threading.Lock()
 
 
-def worker_runtime(spec: WorkerSpec) -> _WorkerRuntime:
+def worker_runtime(spec: WorkerSpec) -> Runtime:
+    """This process's services for the spec's settings and database, built once (a Ray worker builds its own)."""
     key = (spec.database_url, spec.settings.fingerprint())
     with _lock:
         runtime = _runtimes.get(key)
         if runtime is None:
-            settings = spec.settings
-            database = Database(url=spec.database_url, embedded=settings.uses_embedded_database)
-            runtime = _WorkerRuntime(settings, database, ModelGateway(settings, database), embedder_for(settings))
+            database = Database(url=spec.database_url, embedded=spec.settings.uses_embedded_database)
+            runtime = build_runtime(spec.settings, database)
             _runtimes[key] = runtime
         return runtime
 
@@ -90,7 +81,7 @@ def write_content(spec: WorkerSpec, task_id: int) -> dict[str, Any]:
     if done:
         return {"task_id": task_id, "content_id": done, "skipped": True}
     meter = Meter(spec.account_id, spec.site_id, f"content_generation:task:{task_id}")
-    draft = WriterAgent(runtime.gateway).write_page(brief, meter=meter)
+    draft = runtime.agents.writer.write_page(brief, meter=meter)
     page = _page_row(runtime, brief, draft)
     with runtime.database.connection() as conn:
         if earlier is not None:
@@ -110,7 +101,7 @@ def write_content(spec: WorkerSpec, task_id: int) -> dict[str, Any]:
     }
 
 
-def _page_row(runtime: _WorkerRuntime, brief: dict[str, Any], draft: Any) -> dict[str, Any]:
+def _page_row(runtime: Runtime, brief: dict[str, Any], draft: Any) -> dict[str, Any]:
     """The content row's title, html, meta and embedding for a written draft."""
     lead = draft.meta_description
     body = article_html(draft.title, lead, [s.html for s in draft.sections], None)

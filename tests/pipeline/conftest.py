@@ -27,7 +27,7 @@ def active_site(runtime: Runtime) -> tuple[int, int]:
     """(account id, site id) of a dental site with an active blueprint."""
     with runtime.database.connection() as conn:
         account = create_account(conn, name="pipeline tenant")
-    context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
+    context = SiteBuildContext.of(runtime)
     site = build_active_site(context, account_id=account, industry="healthcare-medical", sectors=["dental-clinics"],
                              site_type="local_service", site_name="Bright Smile")
     return account, site

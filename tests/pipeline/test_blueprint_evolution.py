@@ -29,7 +29,7 @@ def test_version_two_keeps_rewrites_adds_and_flags(runtime: Runtime, active_site
     v1 = _pages(runtime, site)
     assert "braces" in v1
 
-    context = SiteBuildContext(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
+    context = SiteBuildContext.of(runtime)
     request = BuildRequest(
         account_id=account,
         site_id=site,
