@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 AgentRole = Literal["architect", "clusterer", "writer", "linker", "optimizer", "social", "video"]
@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     local_model_path: Path | None = Field(default=None, description="A GGUF file; unset uses the shipped one.")
     local_model_context: int = 4096
     local_model_threads: int = 2
+    local_model: Literal["smollm2-135m", "gemma3-270m"] = Field(
+        default="smollm2-135m", description="Which shipped GGUF serves igny8-local (unless local_model_path)."
+    )
+    writer_profile: Literal["auto", "compact", "full"] = Field(
+        default="auto",
+        description="compact: short sections for the embedded model; full: outline and facts in every section "
+        "prompt, pages as long as their structure deserves; auto: compact for igny8-local/igny8-fake.",
+    )
 
     fake_model_latency_s: float = Field(
         default=0.0, ge=0, le=60, description="Latency of igny8-fake/lorem (benchmarks, crash tests)."
@@ -94,6 +102,13 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute_data_dir(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _embedded_model_choice(self) -> Settings:
+        # IGNY8_LOCAL_MODEL picks the embedded default model; an explicit IGNY8_DEFAULT_MODEL wins.
+        if "default_model" not in self.model_fields_set:
+            self.default_model = f"igny8-local/{self.local_model}"
+        return self
 
     def model_for(self, role: AgentRole) -> str:
         return getattr(self, f"{role}_model") or self.default_model
