@@ -61,7 +61,10 @@ def review_problems(row: dict[str, Any], images: list[dict[str, Any]]) -> list[s
     if meta.get("word_count", 0) < needed:
         problems.append(f"{meta.get('word_count', 0)} words; auto-approval needs {needed}")
     sections = {node.attributes.get("id") for node in parse_fragment(row["html"]).css("section[id]")}
-    missing = [s.key for s in layout_for(meta["structure"]) if s.key not in sections]
+    # A section the writer left out on purpose (no real cells for a table, no distinct pros and cons) is
+    # not missing: leaving it out is better than a placeholder.
+    omitted = meta.get("omitted_sections") or {}
+    missing = [s.key for s in layout_for(meta["structure"]) if s.key not in sections and s.key not in omitted]
     if missing:
         problems.append(f"sections missing: {', '.join(missing)}")
     text = page_text(row["html"]).lower()
