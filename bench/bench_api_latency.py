@@ -22,7 +22,7 @@ from support import bench_runtime, site_with_blueprint
 
 from igny8.api.app import create_app
 from igny8.memory.api_keys import issue_key
-from igny8.pipeline.run import run_pipeline
+from igny8.workflows.pipeline_run import run_pipeline
 
 ENDPOINTS = [
     "/api/v1/plugin/health",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import time
 
-from igny8.tools.link_audit import AuditPage, audit_links
+from igny8.tools.seo.link_audit import AuditPage, audit_links
 
 PARAGRAPH = (
     "Patients often ask how long treatment takes and what it costs, and the answer depends on the "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from support import bench_runtime, site_with_blueprint
 
-from igny8.pipeline.run import run_pipeline
+from igny8.workflows.pipeline_run import run_pipeline
 
 
 def main(pages: int) -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 import ray
 from support import bench_runtime, site_with_blueprint
 
-from igny8.pipeline.run import run_pipeline
 from igny8.ray_cluster.executor import MODEL_RESOURCE
+from igny8.workflows.pipeline_run import run_pipeline
 
 WORKERS = (1, 2, 4)
 

@@ -1,3 +1,3 @@
-from igny8.cli import app
+from igny8.cli import run
 
-app()
+run()

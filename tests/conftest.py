@@ -60,3 +60,12 @@ def settings(data_dir: Path) -> Settings:
 @pytest.fixture()
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def hosted_model() -> Iterator[object]:
+    """A key-protected OpenAI-compatible server on 127.0.0.1 (llama.cpp with the shipped model)."""
+    from tests.model_server import openai_compatible_server
+
+    with openai_compatible_server() as model:
+        yield model

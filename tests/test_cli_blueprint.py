@@ -7,7 +7,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from igny8.tools.review_commands import parse_review_lines
+from igny8.tools.sag.review_commands import parse_review_lines
 
 
 def igny8(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from igny8.config import Settings
-from igny8.doctor import run_checks
+from igny8.workflows.doctor import run_checks
 
 
 def _igny8(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

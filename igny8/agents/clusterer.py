@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from igny8.domain.blueprint import Cluster
 from igny8.llm.embedder import Embedder
-from igny8.tools.attribute_population import AttributeSet
-from igny8.tools.cluster_formation import form_clusters
-from igny8.tools.keyword_generation import GeneratedKeywords, generate_site_keywords
+from igny8.tools.sag.attribute_population import AttributeSet
+from igny8.tools.sag.cluster_formation import form_clusters
+from igny8.tools.sag.keyword_generation import GeneratedKeywords, generate_site_keywords
 
 
 @dataclass

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from igny8.llm.gateway import Meter, ModelGateway
-from igny8.tools.html_links import insert_link
-from igny8.tools.link_scoring import Candidate, choose_links, score_candidate
+from igny8.tools.seo.html_links import insert_link
+from igny8.tools.seo.link_scoring import Candidate, choose_links, score_candidate
 
 BRIDGE_TOKENS = 60
 

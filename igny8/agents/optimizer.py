@@ -7,10 +7,10 @@ from __future__ import annotations
 import html
 import re
 
-from igny8.agents.writer import clean_model_text
+from igny8.agents.prose_filter import clean_model_text
 from igny8.llm.gateway import Completion, Meter, ModelGateway
-from igny8.tools.html_fragment import parse_fragment, serialise, text_of
-from igny8.tools.html_links import insert_link
+from igny8.tools.seo.html_fragment import parse_fragment, serialise, text_of
+from igny8.tools.seo.html_links import insert_link
 
 REWRITE_TOKENS = 160
 # The first plain paragraph of each section, right after its heading (the FAQ's answers are left alone).

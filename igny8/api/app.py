@@ -13,12 +13,12 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from igny8.api.chat_runner import ChatRunner, SessionRefused
 from igny8.api.envelope import ApiError, error, request_id
-from igny8.api.errors import INTERNAL_ERROR, KNOWN_ERRORS, public_error
 from igny8.api.routes import accounts, chat, plugin, sites
 from igny8.memory.secret_box import secret_box_for
-from igny8.runtime import Runtime
+from igny8.services import Services
+from igny8.workflows.chat_sessions import ChatRunner, SessionRefused
+from igny8.workflows.public_errors import INTERNAL_ERROR, KNOWN_ERRORS, public_error
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error(request, 500, INTERNAL_ERROR)
 
 
-def create_app(runtime: Runtime, *, max_body_bytes: int = 1_048_576) -> FastAPI:
+def create_app(runtime: Services, *, max_body_bytes: int = 1_048_576) -> FastAPI:
     # Fail before serving anything when stored credentials could not be read (production without
     # IGNY8_SECRET_KEY raises SecretKeyMissing, whose message says what to set); elsewhere this creates the
     # generated key file once.

@@ -6,14 +6,14 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from igny8.api.chat_runner import ChatRunner
 from igny8.api.envelope import ApiError
 from igny8.memory.api_keys import Principal, authenticate
 from igny8.memory.database import Database
-from igny8.runtime import Runtime
+from igny8.services import Services
+from igny8.workflows.chat_sessions import ChatRunner
 
 
-def get_runtime(request: Request) -> Runtime:
+def get_runtime(request: Request) -> Services:
     return request.app.state.runtime
 
 
@@ -28,7 +28,7 @@ def get_chat_runner(request: Request) -> ChatRunner:
     return runner
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+RuntimeDep = Annotated[Services, Depends(get_runtime)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 ChatRunnerDep = Annotated[ChatRunner, Depends(get_chat_runner)]
 

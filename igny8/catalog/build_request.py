@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from igny8.catalog.loader import Catalog, CatalogError
 from igny8.domain.business import BusinessDetails
 from igny8.domain.catalog import SITE_TYPES, Industry, SectorInfo
-from igny8.tools.attribute_population import MAX_SECTORS
+from igny8.tools.sag.attribute_population import MAX_SECTORS
 
 MAX_BUSINESS_FILE_BYTES = 256 * 1024
 

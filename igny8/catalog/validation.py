@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from igny8.catalog.loader import Catalog
 from igny8.domain.catalog import THIN_VALUES, AttributeSpec, SectorTemplate
-from igny8.tools.keyword_expansion import MODIFIER, ExpansionReport, expand_templates, placeholders
+from igny8.tools.sag.keyword_expansion import MODIFIER, ExpansionReport, expand_templates, placeholders
 
 LEVEL_LIMITS = {"primary": (2, 3), "secondary": (2, 3), "tertiary": (1, 2)}
 TOTAL_ATTRIBUTES = (5, 8)

@@ -18,10 +18,10 @@ from pathlib import Path
 from igny8.catalog.loader import load_catalog
 from igny8.config import Settings
 from igny8.llm.embedder import embedder_for
-from igny8.tools.attribute_population import merge_templates
-from igny8.tools.cluster_formation import form_clusters
-from igny8.tools.keyword_expansion import quality_problem
-from igny8.tools.keyword_generation import SITE_KEYWORD_TARGET, generate_site_keywords
+from igny8.tools.sag.attribute_population import merge_templates
+from igny8.tools.sag.cluster_formation import form_clusters
+from igny8.tools.sag.keyword_expansion import quality_problem
+from igny8.tools.sag.keyword_generation import SITE_KEYWORD_TARGET, generate_site_keywords
 
 
 def evaluate(slug: str, embedder) -> dict:  # type: ignore[no-untyped-def]

@@ -17,10 +17,10 @@ from igny8.graphs import runs_if_chosen
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.health_history import latest_health_score, record_health
 from igny8.memory.site_content import content_states, count_content, link_slugs
-from igny8.pipeline.linking import audit_site, link_site
-from igny8.pipeline.optimize import optimise_lowest
-from igny8.runtime import Runtime as AppRuntime
-from igny8.tools.health import SiteState, score_health
+from igny8.services import Services
+from igny8.stages.linking import audit_site, link_site
+from igny8.stages.optimize import optimise_lowest
+from igny8.tools.sag.health import SiteState, score_health
 
 HEALTH_DROP_ALERT = 10.0
 REOPTIMIZE_BELOW = 60.0
@@ -46,7 +46,7 @@ WritePages = Callable[[int, int, int], dict[str, Any]]
 
 @dataclass
 class MaintenanceContext:
-    runtime: AppRuntime
+    runtime: Services
     write_pages: WritePages
 
 

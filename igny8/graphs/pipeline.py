@@ -25,13 +25,13 @@ from igny8.memory import content_repo, wordpress_connections
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.database import Database
 from igny8.memory.tenancy import get_site
-from igny8.pipeline.briefs import build_brief, ordered_pages
-from igny8.pipeline.enhance import enhance_site
-from igny8.pipeline.linking import link_site
-from igny8.pipeline.publish import publish_site, wordpress_client_for_site
-from igny8.pipeline.review import export_page, review_problems, write_preview
-from igny8.pipeline.work import STAGE_WORK, WorkerSpec
 from igny8.ray_cluster.executor import StageExecutor
+from igny8.stages.briefs import build_brief, ordered_pages
+from igny8.stages.enhance import enhance_site
+from igny8.stages.linking import link_site
+from igny8.stages.publish import publish_site, wordpress_client_for_site
+from igny8.stages.review import export_page, review_problems, write_preview
+from igny8.stages.work import STAGE_WORK, WorkerSpec
 
 
 def _merge(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
@@ -85,10 +85,7 @@ def make_ideas(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[
     blueprint = _blueprint(ctx, state)
     pages = ordered_pages(blueprint)[: state["limit"] or None]
     with ctx.database.connection() as conn:
-        cluster_ids = {
-            r["slug"]: r["id"]
-            for r in conn.execute("SELECT id, slug FROM clusters WHERE blueprint_id = %s", (blueprint.id,)).fetchall()
-        }
+        cluster_ids = content_repo.cluster_ids_of_blueprint(conn, blueprint_id=blueprint.id)
         added = 0
         for done, page in enumerate(pages, start=1):
             added += content_repo.insert_idea(

@@ -28,10 +28,10 @@ from igny8.llm.gateway import Meter, ModelGateway
 from igny8.memory.blueprints import save_blueprint, store_sector_template, stored_sector_template
 from igny8.memory.database import Database
 from igny8.memory.tenancy import create_site
-from igny8.runtime import Runtime as AppRuntime
-from igny8.tools.attribute_edits import EditError, ReviewAnswer, apply_attribute_edits, apply_cluster_edits
-from igny8.tools.attribute_population import AttributeSet, SectorPlan, merge_templates, populate
-from igny8.tools.blueprint_assembly import assemble_blueprint
+from igny8.services import Services
+from igny8.tools.sag.attribute_edits import EditError, ReviewAnswer, apply_attribute_edits, apply_cluster_edits
+from igny8.tools.sag.attribute_population import AttributeSet, SectorPlan, merge_templates, populate
+from igny8.tools.sag.blueprint_assembly import assemble_blueprint
 
 
 class BuildRequest(TypedDict):
@@ -67,7 +67,7 @@ class SiteBuildContext:
     embedder: Embedder
 
     @classmethod
-    def of(cls, runtime: AppRuntime) -> SiteBuildContext:
+    def of(cls, runtime: Services) -> SiteBuildContext:
         """The context from the process's services."""
         return cls(runtime.catalog, runtime.database, runtime.gateway, runtime.embedder)
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import psycopg
 
+from igny8.memory import credit_ledger
+
 
 @dataclass(frozen=True, slots=True)
 class CreditRate:
@@ -54,6 +56,39 @@ class Usage:
         return credits_for(self.operation, self.prompt_tokens + self.completion_tokens)
 
 
+@dataclass(frozen=True, slots=True)
+class Meter:
+    """Who pays for a call, and the key that makes a repeated call charge once."""
+
+    account_id: int | None = None
+    site_id: int | None = None
+    idempotency_key: str | None = None
+
+    def part(self, suffix: str | int) -> Meter:
+        """The same payer with a key for one part of the operation (one attempt, one target)."""
+        if self.idempotency_key is None:
+            return self
+        return Meter(self.account_id, self.site_id, f"{self.idempotency_key}:{suffix}")
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    text: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedImage:
+    """An image's bytes and the tokens it cost (zero where the provider reports none, e.g. DALL-E)."""
+
+    data: bytes
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
 def record_usage(
     conn: psycopg.Connection,
     usage: Usage,
@@ -63,31 +98,15 @@ def record_usage(
     idempotency_key: str | None,
 ) -> bool:
     """Write one ledger row; a repeated ``idempotency_key`` charges nothing. Returns True if charged."""
-    cursor = conn.execute(
-        "INSERT INTO credit_ledger (account_id, site_id, operation, agent_role, model, prompt_tokens,"
-        " completion_tokens, credits, idempotency_key) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        " ON CONFLICT (idempotency_key) DO NOTHING",
-        (
-            account_id,
-            site_id,
-            usage.operation,
-            usage.agent_role,
-            usage.model,
-            usage.prompt_tokens,
-            usage.completion_tokens,
-            usage.credits,
-            idempotency_key,
-        ),
+    return credit_ledger.insert_ledger_row(
+        conn,
+        account_id=account_id,
+        site_id=site_id,
+        operation=usage.operation,
+        agent_role=usage.agent_role,
+        model=usage.model,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        credits=usage.credits,
+        idempotency_key=idempotency_key,
     )
-    return cursor.rowcount == 1
-
-
-def credits_spent(conn: psycopg.Connection, *, account_id: int | None = None, site_id: int | None = None) -> int:
-    row = conn.execute(
-        "SELECT coalesce(sum(credits), 0) AS total FROM credit_ledger"
-        " WHERE (%(a)s::bigint IS NULL OR account_id = %(a)s) AND (%(s)s::bigint IS NULL OR site_id = %(s)s)",
-        {"a": account_id, "s": site_id},
-    ).fetchone()
-    assert row is not None
-    value = row["total"] if isinstance(row, dict) else row[0]
-    return int(value)

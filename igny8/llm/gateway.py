@@ -20,7 +20,6 @@ import json
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -29,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from igny8.config import AGENT_ROLES, AgentRole, Settings
 from igny8.llm import fake
-from igny8.llm.credits import Usage, record_usage
+from igny8.llm.credits import Completion, GeneratedImage, Meter, Usage, record_usage
 from igny8.llm.providers import (
     OWN_PROVIDERS,
     provider_of,
@@ -67,39 +66,6 @@ class ModelRequestsForbidden(RuntimeError):
 
 class ModelOutputError(ValueError):
     """The model's answer did not validate, even after one repair attempt."""
-
-
-@dataclass(frozen=True, slots=True)
-class Meter:
-    """Who pays for a call, and the key that makes a repeated call charge once."""
-
-    account_id: int | None = None
-    site_id: int | None = None
-    idempotency_key: str | None = None
-
-    def part(self, suffix: str | int) -> Meter:
-        """The same payer with a key for one part of the operation (one attempt, one target)."""
-        if self.idempotency_key is None:
-            return self
-        return Meter(self.account_id, self.site_id, f"{self.idempotency_key}:{suffix}")
-
-
-@dataclass(frozen=True, slots=True)
-class Completion:
-    text: str
-    model: str
-    prompt_tokens: int
-    completion_tokens: int
-
-
-@dataclass(frozen=True, slots=True)
-class GeneratedImage:
-    """An image's bytes and the tokens it cost (zero where the provider reports none, e.g. DALL-E)."""
-
-    data: bytes
-    model: str
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
 
 
 _FORMATS = ("json_schema", "json_object", "none")

@@ -299,3 +299,18 @@ def owned_content_ids(conn: psycopg.Connection, *, site_id: int, content_ids: li
 
 def mark_published_by_plugin(conn: psycopg.Connection, *, content_id: int) -> None:
     conn.execute("UPDATE content SET status = 'published', updated_at = now() WHERE id = %s", (content_id,))
+
+
+def cluster_ids_of_blueprint(conn: psycopg.Connection, *, blueprint_id: int) -> dict[str, int]:
+    rows = conn.execute("SELECT id, slug FROM clusters WHERE blueprint_id = %s", (blueprint_id,)).fetchall()
+    return {r["slug"]: r["id"] for r in rows}
+
+
+def site_page(conn: psycopg.Connection, *, content_id: int, site_id: int) -> dict[str, Any] | None:
+    return conn.execute(
+        "SELECT id, title, slug, meta, html FROM content WHERE id = %s AND site_id = %s", (content_id, site_id)
+    ).fetchone()
+
+
+def site_pages_in_order(conn: psycopg.Connection, *, site_id: int) -> list[dict[str, Any]]:
+    return conn.execute("SELECT title, html, meta FROM content WHERE site_id = %s ORDER BY id", (site_id,)).fetchall()

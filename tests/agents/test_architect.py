@@ -7,7 +7,7 @@ from igny8.llm import fake
 from igny8.llm.gateway import ModelGateway
 from igny8.memory.blueprints import store_sector_template, stored_sector_template
 from igny8.memory.database import Database
-from igny8.tools.keyword_expansion import expand_templates
+from igny8.tools.sag.keyword_expansion import expand_templates
 
 
 def _answer_from(template_slug: str) -> dict:

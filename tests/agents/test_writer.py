@@ -6,14 +6,8 @@ from typing import Any
 
 import pytest
 
-from igny8.agents.writer import (
-    PROSE_TOKENS,
-    WriterAgent,
-    echoes_prompt,
-    filter_sentences,
-    invented_people,
-    real_steps,
-)
+from igny8.agents.prose_filter import echoes_prompt, filter_sentences, invented_people
+from igny8.agents.writer import PROSE_TOKENS, WriterAgent, real_steps
 from igny8.config import Settings
 from igny8.llm import fake
 from igny8.llm.gateway import ModelGateway

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from igny8.domain.blueprint import Blueprint
-from igny8.evals.page_quality import dental_blueprint
+from igny8.evals.page_sources import dental_blueprint
 from igny8.llm.embedder import FakeEmbedder
-from igny8.pipeline.briefs import build_brief, comparison_rows
+from igny8.stages.briefs import build_brief, comparison_rows
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from igny8.agents.writer import WriterAgent, invented_people
+from igny8.agents.prose_filter import invented_people
+from igny8.agents.writer import WriterAgent
 from igny8.config import Settings
 from igny8.llm.gateway import ModelGateway
 from igny8.llm.local_provider import LocalLlamaProvider, shipped_model_path

@@ -11,11 +11,11 @@ from igny8.llm.gateway import ModelGateway
 from igny8.memory.api_keys import issue_key
 from igny8.memory.database import Database
 from igny8.memory.tenancy import create_account
-from igny8.runtime import Runtime
+from igny8.services import Services
 
 
 @pytest.fixture(scope="module")
-def api_runtime(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Runtime:
+def api_runtime(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Services:
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("api"),
         embedder="fake",
@@ -23,16 +23,16 @@ def api_runtime(database: Database, tmp_path_factory: pytest.TempPathFactory) ->
         admin_token="test-admin-token",
         environment="test",
     )
-    return Runtime(settings, database, ModelGateway(settings, database), FakeEmbedder(), load_catalog())
+    return Services(settings, database, ModelGateway(settings, database), FakeEmbedder(), load_catalog())
 
 
 @pytest.fixture(scope="module")
-def client(api_runtime: Runtime) -> Iterator[TestClient]:
+def client(api_runtime: Services) -> Iterator[TestClient]:
     with TestClient(create_app(api_runtime, max_body_bytes=64 * 1024)) as test_client:
         yield test_client
 
 
-def new_tenant(runtime: Runtime, client: TestClient, name: str) -> dict:
+def new_tenant(runtime: Services, client: TestClient, name: str) -> dict:
     """An account with its key, and one dental site with its site key."""
     with runtime.database.connection() as conn:
         account = create_account(conn, name=name)
@@ -56,7 +56,7 @@ def new_tenant(runtime: Runtime, client: TestClient, name: str) -> dict:
 class LiveServer:
     """The API under uvicorn on 127.0.0.1 in a background thread; stopped by the fixture that started it."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Services) -> None:
         import socket
         import threading
 
@@ -90,6 +90,6 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live_server(api_runtime: Runtime) -> Iterator[LiveServer]:
+def live_server(api_runtime: Services) -> Iterator[LiveServer]:
     with LiveServer(api_runtime) as server:
         yield server

@@ -4,16 +4,16 @@ nothing written."""
 import pytest
 from fastapi.testclient import TestClient
 
-from igny8.runtime import Runtime
+from igny8.services import Services
 from tests.api.conftest import new_tenant
 
 
 @pytest.fixture(scope="module")
-def tenant(api_runtime: Runtime, client: TestClient) -> dict:
+def tenant(api_runtime: Services, client: TestClient) -> dict:
     return new_tenant(api_runtime, client, "careful")
 
 
-def _counts(runtime: Runtime) -> tuple:
+def _counts(runtime: Services) -> tuple:
     with runtime.database.connection() as conn:
         return tuple(
             conn.execute(f"SELECT count(*) AS n FROM {table}").fetchone()["n"]
@@ -29,7 +29,7 @@ def _assert_error(response, status: int, text: str) -> dict:  # type: ignore[no-
     return body
 
 
-def test_malformed_json(client: TestClient, api_runtime: Runtime, tenant: dict) -> None:
+def test_malformed_json(client: TestClient, api_runtime: Services, tenant: dict) -> None:
     before = _counts(api_runtime)
     response = client.post(
         "/api/v1/plugin/content",
@@ -40,7 +40,9 @@ def test_malformed_json(client: TestClient, api_runtime: Runtime, tenant: dict) 
     assert _counts(api_runtime) == before
 
 
-def test_oversized_body_with_and_without_content_length(client: TestClient, api_runtime: Runtime, tenant: dict) -> None:
+def test_oversized_body_with_and_without_content_length(
+    client: TestClient, api_runtime: Services, tenant: dict
+) -> None:
     before = _counts(api_runtime)
     big = b'{"pages": [' + b",".join([b'{"wp_type": "post", "wp_id": 1, "title": "x"}'] * 3000) + b"]}"
     headers = {"X-IGNY8-API-KEY": tenant["site_key"], "Content-Type": "application/json"}
@@ -54,7 +56,7 @@ def test_oversized_body_with_and_without_content_length(client: TestClient, api_
     assert _counts(api_runtime) == before
 
 
-def test_unknown_fields_and_wrong_types_name_the_field(client: TestClient, api_runtime: Runtime, tenant: dict) -> None:
+def test_unknown_fields_and_wrong_types_name_the_field(client: TestClient, api_runtime: Services, tenant: dict) -> None:
     before = _counts(api_runtime)
     body = _assert_error(
         client.post(
@@ -79,7 +81,7 @@ def test_unknown_fields_and_wrong_types_name_the_field(client: TestClient, api_r
     assert _counts(api_runtime) == before
 
 
-def test_missing_and_wrong_keys_and_wrong_key_kind(client: TestClient, api_runtime: Runtime, tenant: dict) -> None:
+def test_missing_and_wrong_keys_and_wrong_key_kind(client: TestClient, api_runtime: Services, tenant: dict) -> None:
     before = _counts(api_runtime)
     _assert_error(client.get("/api/v1/sites"), 401, "missing API key")
     _assert_error(client.get("/api/v1/sites", headers={"X-IGNY8-API-KEY": "nope"}), 401, "not valid")
@@ -101,7 +103,7 @@ def test_missing_and_wrong_keys_and_wrong_key_kind(client: TestClient, api_runti
     assert _counts(api_runtime) == before
 
 
-def test_catalog_mistakes_are_explained(client: TestClient, api_runtime: Runtime, tenant: dict) -> None:
+def test_catalog_mistakes_are_explained(client: TestClient, api_runtime: Services, tenant: dict) -> None:
     before = _counts(api_runtime)
     body = _assert_error(
         client.post(

@@ -6,7 +6,7 @@ import json
 import httpx
 import pytest
 
-from igny8.runtime import Runtime
+from igny8.services import Services
 from tests.api.conftest import LiveServer, new_tenant
 
 
@@ -36,12 +36,12 @@ def read_events(base: str, key: str, session: str, after: int) -> list[tuple[int
 
 
 @pytest.fixture(scope="module")
-def tenant(api_runtime: Runtime, live_server: LiveServer) -> dict:
+def tenant(api_runtime: Services, live_server: LiveServer) -> dict:
     with httpx.Client(base_url=live_server.url) as http:
         return new_tenant(api_runtime, http, "chatty")
 
 
-def test_chat_session_end_to_end_with_restart(api_runtime: Runtime, live_server: LiveServer, tenant: dict) -> None:
+def test_chat_session_end_to_end_with_restart(api_runtime: Services, live_server: LiveServer, tenant: dict) -> None:
     key = tenant["account_key"]
     headers = {"X-IGNY8-API-KEY": key}
     started = httpx.post(

@@ -17,15 +17,15 @@ import litellm
 import pytest
 from fastapi.testclient import TestClient
 
-from igny8.api import chat_runner
+from igny8.workflows import chat_sessions
 from igny8.api.app import create_app
-from igny8.api.chat_runner import ChatRunner, RunnerClosed
-from igny8.api.errors import INTERNAL_ERROR
 from igny8.api.routes import sites
 from igny8.config import Settings
 from igny8.llm.gateway import ModelOutputError
 from igny8.memory.secret_box import SecretKeyMissing
-from igny8.runtime import Runtime
+from igny8.services import Services
+from igny8.workflows.chat_sessions import ChatRunner, RunnerClosed
+from igny8.workflows.public_errors import INTERNAL_ERROR
 from tests.api.conftest import new_tenant
 
 SECRET = "sk-live-SECRET-7f3a9c"
@@ -55,18 +55,18 @@ class FakeGraph:
 @pytest.fixture()
 def fake_graph(monkeypatch: pytest.MonkeyPatch) -> FakeGraph:
     graph = FakeGraph(threading.Event())
-    monkeypatch.setattr(chat_runner, "build_graph", lambda saver: graph)
-    monkeypatch.setattr(chat_runner, "open_checkpointer", lambda url: nullcontext(None))
+    monkeypatch.setattr(chat_sessions, "build_graph", lambda saver: graph)
+    monkeypatch.setattr(chat_sessions, "open_checkpointer", lambda url: nullcontext(None))
     return graph
 
 
 @pytest.fixture(scope="module")
-def tenant(api_runtime: Runtime, client: TestClient) -> dict:
+def tenant(api_runtime: Services, client: TestClient) -> dict:
     return new_tenant(api_runtime, client, "limited")
 
 
 @pytest.fixture(scope="module")
-def other_tenant(api_runtime: Runtime, client: TestClient) -> dict:
+def other_tenant(api_runtime: Services, client: TestClient) -> dict:
     return new_tenant(api_runtime, client, "neighbour")
 
 
@@ -128,13 +128,13 @@ def test_the_registry_does_not_grow_as_sessions_finish(client: TestClient, tenan
         assert start(client, tenant["account_key"]).status_code == 202
         wait_until_idle(runner)
     assert runner.running() == {}
-    assert not hasattr(chat_runner, "_locks")  # the old per-session lock dict, which grew forever
+    assert not hasattr(chat_sessions, "_locks")  # the old per-session lock dict, which grew forever
     pool_threads = {thread.name for thread in fake_graph.threads}
     assert len(pool_threads) <= client.app.state.runtime.settings.chat_workers  # type: ignore[attr-defined]
     assert all(name.startswith("chat") for name in pool_threads)
 
 
-def test_the_pool_is_shut_down_with_the_app(api_runtime: Runtime, tenant: dict, fake_graph: FakeGraph) -> None:
+def test_the_pool_is_shut_down_with_the_app(api_runtime: Services, tenant: dict, fake_graph: FakeGraph) -> None:
     with TestClient(create_app(api_runtime)) as own:
         runner = runner_of(own)
         assert start(own, tenant["account_key"]).status_code == 202
@@ -149,7 +149,7 @@ def test_the_pool_is_shut_down_with_the_app(api_runtime: Runtime, tenant: dict, 
         runner.claim(tenant["account"], "0" * 32)
 
 
-def test_production_without_a_secret_key_refuses_to_start(api_runtime: Runtime, tmp_path: Any) -> None:
+def test_production_without_a_secret_key_refuses_to_start(api_runtime: Services, tmp_path: Any) -> None:
     production = Settings(data_dir=tmp_path, environment="production", embedder="fake")
     with pytest.raises(SecretKeyMissing, match="IGNY8_SECRET_KEY"):
         create_app(dataclasses.replace(api_runtime, settings=production))
@@ -216,7 +216,7 @@ def read_stream(client: TestClient, key: str, session: str) -> str:
 @pytest.mark.parametrize(
     ("failure", "says"),
     [
-        (RuntimeError(f"model base http://user:{SECRET}@10.0.0.5/v1 exploded"), chat_runner.SESSION_FAILED),
+        (RuntimeError(f"model base http://user:{SECRET}@10.0.0.5/v1 exploded"), chat_sessions.SESSION_FAILED),
         (
             litellm.AuthenticationError(message=f"bad key {SECRET}", llm_provider="openai", model="gpt-4o"),
             "check IGNY8_MODEL_API_KEY",

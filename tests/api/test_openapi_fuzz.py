@@ -9,13 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from igny8.runtime import Runtime
+from igny8.services import Services
 from tests.api.conftest import LiveServer, new_tenant
 
 
 @pytest.mark.parametrize("key_kind", ["site_key", "account_key"])
 def test_schemathesis_finds_no_server_error(
-    api_runtime: Runtime, live_server: LiveServer, tmp_path: Path, key_kind: str
+    api_runtime: Services, live_server: LiveServer, tmp_path: Path, key_kind: str
 ) -> None:
     with httpx.Client(base_url=live_server.url) as http:
         keys = new_tenant(api_runtime, http, f"fuzzed-{key_kind}")

@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from igny8.memory.blueprints import activate_blueprint
-from igny8.pipeline.run import run_pipeline
-from igny8.runtime import Runtime
+from igny8.services import Services
+from igny8.workflows.pipeline_run import run_pipeline
 from tests.api.conftest import new_tenant
 
 SAMPLE_BODIES = {
@@ -31,7 +31,7 @@ SAMPLE_BODIES = {
 
 
 @pytest.fixture(scope="module")
-def tenants(api_runtime: Runtime, client: TestClient) -> tuple[dict, dict]:
+def tenants(api_runtime: Services, client: TestClient) -> tuple[dict, dict]:
     a = new_tenant(api_runtime, client, "tenant-a")
     b = new_tenant(api_runtime, client, "tenant-b")
     session = client.post(
@@ -106,7 +106,7 @@ def _body(path: str, b: dict) -> dict | None:
     return filled
 
 
-def _snapshot(runtime: Runtime, b: dict) -> tuple:
+def _snapshot(runtime: Services, b: dict) -> tuple:
     with runtime.database.connection() as conn:
         return (
             conn.execute("SELECT name, url FROM sites WHERE id = %s", (b["site"],)).fetchone(),
@@ -126,7 +126,7 @@ def _snapshot(runtime: Runtime, b: dict) -> tuple:
 
 
 def test_site_a_keys_get_nothing_of_site_b(
-    client: TestClient, api_runtime: Runtime, tenants: tuple[dict, dict]
+    client: TestClient, api_runtime: Services, tenants: tuple[dict, dict]
 ) -> None:
     a, b = tenants
     before = _snapshot(api_runtime, b)
@@ -154,7 +154,7 @@ def test_site_a_keys_get_nothing_of_site_b(
 
 
 def test_keys_are_stored_hashed_and_wrong_keys_are_refused(
-    client: TestClient, api_runtime: Runtime, tenants: tuple[dict, dict]
+    client: TestClient, api_runtime: Services, tenants: tuple[dict, dict]
 ) -> None:
     a, _ = tenants
     with api_runtime.database.connection() as conn:

@@ -10,12 +10,12 @@ from igny8.evals.page_quality import (
     invented_people_count,
     lead_repeats_title,
     ngram_repeat_ratio,
-    pages_from_exports,
     prompt_echo,
     readability,
     score_page,
     summarise,
 )
+from igny8.evals.page_sources import pages_from_exports
 from igny8.llm.embedder import FakeEmbedder
 
 TITLE = "Dental Crowns Cost: What You Need to Know"

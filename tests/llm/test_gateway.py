@@ -5,8 +5,8 @@ from pydantic import BaseModel, Field
 
 from igny8.config import Settings
 from igny8.llm import fake
-from igny8.llm.credits import credits_spent
 from igny8.llm.gateway import Meter, ModelGateway, ModelOutputError, ModelRequestsForbidden
+from igny8.memory.credit_ledger import credits_spent
 from igny8.memory.database import Database
 from igny8.memory.tenancy import create_account
 

@@ -12,11 +12,11 @@ from pydantic import SecretStr
 
 from igny8.config import Settings
 from igny8.llm import fake, gateway
-from igny8.llm.credits import credits_spent
 from igny8.llm.gateway import Meter, ModelGateway, ModelRequestsForbidden
+from igny8.memory.credit_ledger import credits_spent
 from igny8.memory.database import Database
 from igny8.memory.tenancy import create_account
-from igny8.tools.image_render import image_prompts, render_image, render_svg_card
+from igny8.tools.content.image_render import image_prompts, render_image, render_svg_card
 from tests.llm.conftest import OpenAIStub
 
 TITLE = "Dental Implants: Costs & Options"

@@ -25,8 +25,8 @@ from igny8.memory.secret_box import (
     secret_box_for,
 )
 from igny8.memory.tenancy import create_account, create_site
-from igny8.pipeline.publish import save_wordpress_connection, wordpress_client_for_site
-from igny8.tools.wordpress_client import WordPressAuthError
+from igny8.stages.publish import save_wordpress_connection, wordpress_client_for_site
+from igny8.tools.integrations.wordpress_client import WordPressAuthError
 
 PASSWORD = "abcd EFGH ijkl MNOP qrst UVWX"
 

@@ -9,7 +9,7 @@ from igny8.llm.embedder import FakeEmbedder
 from igny8.llm.gateway import ModelGateway
 from igny8.memory.database import Database
 from igny8.memory.tenancy import create_account
-from igny8.runtime import Runtime
+from igny8.services import Services
 
 
 @pytest.fixture()
@@ -18,16 +18,22 @@ def lorem_settings(data_dir, tmp_path) -> Settings:  # type: ignore[no-untyped-d
 
 
 @pytest.fixture()
-def runtime(lorem_settings: Settings, database: Database) -> Iterator[Runtime]:
-    yield Runtime(lorem_settings, database, ModelGateway(lorem_settings, database), FakeEmbedder(), load_catalog())
+def runtime(lorem_settings: Settings, database: Database) -> Iterator[Services]:
+    yield Services(lorem_settings, database, ModelGateway(lorem_settings, database), FakeEmbedder(), load_catalog())
 
 
 @pytest.fixture()
-def active_site(runtime: Runtime) -> tuple[int, int]:
+def active_site(runtime: Services) -> tuple[int, int]:
     """(account id, site id) of a dental site with an active blueprint."""
     with runtime.database.connection() as conn:
         account = create_account(conn, name="pipeline tenant")
     context = SiteBuildContext.of(runtime)
-    site = build_active_site(context, account_id=account, industry="healthcare-medical", sectors=["dental-clinics"],
-                             site_type="local_service", site_name="Bright Smile")
+    site = build_active_site(
+        context,
+        account_id=account,
+        industry="healthcare-medical",
+        sectors=["dental-clinics"],
+        site_type="local_service",
+        site_name="Bright Smile",
+    )
     return account, site

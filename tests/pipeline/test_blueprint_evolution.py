@@ -3,13 +3,13 @@ place when the brief changed), new pages are written, dropped pages are flagged 
 
 from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_without_review
 from igny8.memory.blueprints import activate_blueprint
-from igny8.pipeline.run import run_pipeline
-from igny8.runtime import Runtime
+from igny8.services import Services
+from igny8.workflows.pipeline_run import run_pipeline
 
 LIMIT = 12
 
 
-def _pages(runtime: Runtime, site: int) -> dict[str, dict]:
+def _pages(runtime: Services, site: int) -> dict[str, dict]:
     with runtime.database.connection() as conn:
         rows = conn.execute(
             "SELECT c.id, c.slug, c.html, c.retired_in_version, t.brief FROM content c JOIN tasks t ON t.id = c.task_id"
@@ -23,7 +23,7 @@ def _without_version(brief: dict) -> dict:
     return {k: v for k, v in brief.items() if k != "blueprint_version"}
 
 
-def test_version_two_keeps_rewrites_adds_and_flags(runtime: Runtime, active_site: tuple[int, int]) -> None:
+def test_version_two_keeps_rewrites_adds_and_flags(runtime: Services, active_site: tuple[int, int]) -> None:
     account, site = active_site
     run_pipeline(runtime, account_id=account, site_id=site, limit=LIMIT)
     v1 = _pages(runtime, site)

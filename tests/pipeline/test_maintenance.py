@@ -5,19 +5,19 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from igny8.maintenance_worker import run_site_maintenance, work_once
 from igny8.memory import maintenance_repo as repo
-from igny8.pipeline.run import run_pipeline
-from igny8.runtime import Runtime
+from igny8.services import Services
+from igny8.workflows.maintenance_worker import run_site_maintenance, work_once
+from igny8.workflows.pipeline_run import run_pipeline
 
 
 @pytest.fixture()
-def lock_conn(runtime: Runtime):  # type: ignore[no-untyped-def]
+def lock_conn(runtime: Services):  # type: ignore[no-untyped-def]
     with psycopg.connect(runtime.database.url, autocommit=True, row_factory=dict_row) as conn:
         yield conn
 
 
-def test_due_schedule_runs_and_keeps_history(runtime: Runtime, active_site: tuple[int, int], lock_conn) -> None:  # type: ignore[no-untyped-def]
+def test_due_schedule_runs_and_keeps_history(runtime: Services, active_site: tuple[int, int], lock_conn) -> None:  # type: ignore[no-untyped-def]
     account, site = active_site
     run_pipeline(runtime, account_id=account, site_id=site, limit=8)
     with runtime.database.connection() as conn:
@@ -39,7 +39,7 @@ def test_due_schedule_runs_and_keeps_history(runtime: Runtime, active_site: tupl
     assert work_once(runtime, lock_conn) == 0, "not due again for a week"
 
 
-def test_one_run_per_site_at_a_time(runtime: Runtime, active_site: tuple[int, int], lock_conn) -> None:  # type: ignore[no-untyped-def]
+def test_one_run_per_site_at_a_time(runtime: Services, active_site: tuple[int, int], lock_conn) -> None:  # type: ignore[no-untyped-def]
     _, site = active_site
     with psycopg.connect(runtime.database.url, autocommit=True, row_factory=dict_row) as other_worker:
         assert repo.try_lock_site(other_worker, site)
@@ -54,7 +54,7 @@ def test_one_run_per_site_at_a_time(runtime: Runtime, active_site: tuple[int, in
 
 
 def test_a_run_left_running_by_a_dead_worker_is_resumed(
-    runtime: Runtime, active_site: tuple[int, int], lock_conn
+    runtime: Services, active_site: tuple[int, int], lock_conn
 ) -> None:  # type: ignore[no-untyped-def]
     _, site = active_site
     with runtime.database.connection() as conn:
@@ -72,7 +72,7 @@ def test_a_run_left_running_by_a_dead_worker_is_resumed(
         )
 
 
-def test_schedule_validation(runtime: Runtime, active_site: tuple[int, int]) -> None:
+def test_schedule_validation(runtime: Services, active_site: tuple[int, int]) -> None:
     _, site = active_site
     with runtime.database.connection() as conn:
         with pytest.raises(ValueError, match="unknown maintenance task backups"):

@@ -2,11 +2,11 @@ import pytest
 
 from igny8.llm import fake
 from igny8.memory.blueprints import get_blueprint
-from igny8.pipeline.optimize import optimise_page, score_site
-from igny8.pipeline.run import run_pipeline
-from igny8.runtime import Runtime
-from igny8.tools.content_scoring import score_content
-from igny8.tools.readability import reading_ease
+from igny8.services import Services
+from igny8.stages.optimize import optimise_page, score_site
+from igny8.tools.content.readability import reading_ease
+from igny8.tools.seo.content_scoring import score_content
+from igny8.workflows.pipeline_run import run_pipeline
 
 DIMENSIONS = [
     "keyword_coverage",
@@ -49,20 +49,20 @@ def test_reading_ease_prefers_short_plain_sentences() -> None:
 
 
 @pytest.fixture()
-def written_site(runtime: Runtime, active_site: tuple[int, int]) -> tuple[int, int]:
+def written_site(runtime: Services, active_site: tuple[int, int]) -> tuple[int, int]:
     account, site = active_site
     run_pipeline(runtime, account_id=account, site_id=site, limit=6)
     return account, site
 
 
-def _lowest(runtime: Runtime, account: int, site: int):  # type: ignore[no-untyped-def]
+def _lowest(runtime: Services, account: int, site: int):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         blueprint = get_blueprint(conn, account_id=account, site_id=site)
     row, score = score_site(runtime.database, site_id=site, blueprint=blueprint)[0]
     return blueprint, row, score
 
 
-def test_a_rewrite_that_lowers_the_score_is_rejected(runtime: Runtime, written_site: tuple[int, int]) -> None:
+def test_a_rewrite_that_lowers_the_score_is_rejected(runtime: Services, written_site: tuple[int, int]) -> None:
     account, site = written_site
     blueprint, row, _ = _lowest(runtime, account, site)
     worse = (
@@ -80,7 +80,7 @@ def test_a_rewrite_that_lowers_the_score_is_rejected(runtime: Runtime, written_s
     assert stored["meta"]["optimization"][-1]["accepted"] is False
 
 
-def test_a_better_rewrite_is_kept_with_before_and_after(runtime: Runtime, written_site: tuple[int, int]) -> None:
+def test_a_better_rewrite_is_kept_with_before_and_after(runtime: Services, written_site: tuple[int, int]) -> None:
     account, site = written_site
     blueprint, row, before = _lowest(runtime, account, site)
     keywords = ", ".join(blueprint.pages[[p.slug for p in blueprint.pages].index(row["slug"])].target_keywords)

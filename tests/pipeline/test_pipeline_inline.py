@@ -4,12 +4,12 @@ import pytest
 
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.tenancy import create_account, create_site
-from igny8.pipeline.run import PipelineOptionError, run_pipeline
-from igny8.runtime import Runtime
-from igny8.tools.content_structures import layout_for
+from igny8.services import Services
+from igny8.tools.content.content_structures import layout_for
+from igny8.workflows.pipeline_run import PipelineOptionError, run_pipeline
 
 
-def _counts(runtime: Runtime, site: int) -> dict:
+def _counts(runtime: Services, site: int) -> dict:
     with runtime.database.connection() as conn:
         return conn.execute(
             "SELECT (SELECT count(*) FROM ideas WHERE site_id = %(s)s) AS ideas,"
@@ -22,7 +22,7 @@ def _counts(runtime: Runtime, site: int) -> dict:
         ).fetchone()
 
 
-def test_pages_carry_their_structure_keywords_and_place(runtime: Runtime, active_site: tuple[int, int]) -> None:
+def test_pages_carry_their_structure_keywords_and_place(runtime: Services, active_site: tuple[int, int]) -> None:
     account, site = active_site
     result = run_pipeline(runtime, account_id=account, site_id=site, limit=12)
     assert result.counts["pages_written"] == 12
@@ -51,7 +51,7 @@ def test_pages_carry_their_structure_keywords_and_place(runtime: Runtime, active
     assert len(list((export / "images").glob("*.svg"))) == 24  # featured and in-article per page
 
 
-def test_a_second_run_adds_nothing(runtime: Runtime, active_site: tuple[int, int]) -> None:
+def test_a_second_run_adds_nothing(runtime: Services, active_site: tuple[int, int]) -> None:
     account, site = active_site
     run_pipeline(runtime, account_id=account, site_id=site, limit=5)
     before = _counts(runtime, site)
@@ -61,7 +61,7 @@ def test_a_second_run_adds_nothing(runtime: Runtime, active_site: tuple[int, int
     assert before["charges"] == before["content"] == 5
 
 
-def test_stage_selection_and_bad_options(runtime: Runtime, active_site: tuple[int, int]) -> None:
+def test_stage_selection_and_bad_options(runtime: Services, active_site: tuple[int, int]) -> None:
     account, site = active_site
     run_pipeline(runtime, account_id=account, site_id=site, limit=3, stages=["ideas", "tasks"])
     counts = _counts(runtime, site)
@@ -72,7 +72,7 @@ def test_stage_selection_and_bad_options(runtime: Runtime, active_site: tuple[in
         run_pipeline(runtime, account_id=account, site_id=site, limit=0)
 
 
-def test_stage_zero_refuses_without_an_active_blueprint(runtime: Runtime) -> None:
+def test_stage_zero_refuses_without_an_active_blueprint(runtime: Services) -> None:
     with runtime.database.connection() as conn:
         account = create_account(conn, name="empty")
         site = create_site(

@@ -7,9 +7,9 @@ import pytest
 import ray
 from ray.cluster_utils import Cluster
 
-from igny8.pipeline.run import run_pipeline
 from igny8.ray_cluster.executor import MODEL_RESOURCE
-from igny8.runtime import Runtime
+from igny8.services import Services
+from igny8.workflows.pipeline_run import run_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +27,12 @@ def two_node_cluster() -> Iterator[tuple[Cluster, str]]:
 
 
 def test_model_heavy_tasks_run_on_the_model_worker(
-    runtime: Runtime, active_site: tuple[int, int], two_node_cluster: tuple[Cluster, str]
+    runtime: Services, active_site: tuple[int, int], two_node_cluster: tuple[Cluster, str]
 ) -> None:
     cluster, worker_node = two_node_cluster
     account, site = active_site
     settings = runtime.settings.model_copy(update={"executor": "ray", "ray_address": cluster.address})
-    ray_runtime = Runtime(settings, runtime.database, runtime.gateway, runtime.embedder, runtime.catalog)
+    ray_runtime = Services(settings, runtime.database, runtime.gateway, runtime.embedder, runtime.catalog)
     result = run_pipeline(ray_runtime, account_id=account, site_id=site, limit=6)
     assert result.counts["pages_written"] == 6
     assert result.counts["content_nodes"] == [worker_node]

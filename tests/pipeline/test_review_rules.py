@@ -1,5 +1,5 @@
-from igny8.agents.writer import clean_model_text
-from igny8.pipeline.review import on_topic_share, review_problems
+from igny8.agents.prose_filter import clean_model_text
+from igny8.stages.review import on_topic_share, review_problems
 
 SECTIONS = "".join(
     f'<section id="{k}"><h2>x</h2><p>{{}}</p></section>'
@@ -62,7 +62,7 @@ def test_json_ld_braces_are_not_a_template_placeholder() -> None:
 
 
 def test_export_points_site_links_at_preview_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from igny8.pipeline.review import export_page
+    from igny8.stages.review import export_page
 
     html = '<h1>T</h1>\n<p>See <a href="/crowns/">crowns</a>, <a href="/a/b/">b</a> and <a href="https://x.org/">x</a>.</p>'
     row = {"title": "T", "slug": "t", "status": "review", "html": html, "meta": {"structure": "article"}}

@@ -4,14 +4,14 @@ within the rules, and every JSON-LD block valid when read back out of the HTML."
 import extruct
 
 from igny8.memory.blueprints import get_blueprint
-from igny8.pipeline.run import run_pipeline
-from igny8.runtime import Runtime
-from igny8.tools.json_ld import TYPES, validate_json_ld
-from igny8.tools.link_audit import AuditPage, audit_links
-from igny8.tools.serp_elements import ELEMENTS
+from igny8.services import Services
+from igny8.tools.seo.json_ld import TYPES, validate_json_ld
+from igny8.tools.seo.link_audit import AuditPage, audit_links
+from igny8.tools.seo.serp_elements import ELEMENTS
+from igny8.workflows.pipeline_run import run_pipeline
 
 
-def _site_pages(runtime: Runtime, account: int, site: int) -> tuple[list[AuditPage], list[dict]]:
+def _site_pages(runtime: Services, account: int, site: int) -> tuple[list[AuditPage], list[dict]]:
     with runtime.database.connection() as conn:
         blueprint = get_blueprint(conn, account_id=account, site_id=site)
         rows = conn.execute("SELECT slug, html, meta FROM content WHERE site_id = %s", (site,)).fetchall()
@@ -20,7 +20,7 @@ def _site_pages(runtime: Runtime, account: int, site: int) -> tuple[list[AuditPa
 
 
 def test_pipeline_site_passes_the_link_audit_and_schema_validation(
-    runtime: Runtime, active_site: tuple[int, int]
+    runtime: Services, active_site: tuple[int, int]
 ) -> None:
     account, site = active_site
     result = run_pipeline(runtime, account_id=account, site_id=site, limit=90)
@@ -49,7 +49,7 @@ def test_pipeline_site_passes_the_link_audit_and_schema_validation(
     assert {"tldr", "toc", "key_takeaways", "faq"} <= placed <= set(ELEMENTS)
 
 
-def test_enhancement_is_repeatable(runtime: Runtime, active_site: tuple[int, int]) -> None:
+def test_enhancement_is_repeatable(runtime: Services, active_site: tuple[int, int]) -> None:
     account, site = active_site
     run_pipeline(runtime, account_id=account, site_id=site, limit=10)
     _, before = _site_pages(runtime, account, site)

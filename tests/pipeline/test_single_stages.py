@@ -4,11 +4,11 @@ same run, only on what earlier runs stored."""
 from pathlib import Path
 
 from igny8.graphs.pipeline import STAGES, build_graph
-from igny8.pipeline.run import run_pipeline
-from igny8.runtime import Runtime
+from igny8.services import Services
+from igny8.workflows.pipeline_run import run_pipeline
 
 
-def _count(runtime: Runtime, sql: str, site: int) -> int:
+def _count(runtime: Services, sql: str, site: int) -> int:
     with runtime.database.connection() as conn:
         return int(conn.execute(sql, {"s": site}).fetchone()["n"])
 
@@ -25,7 +25,7 @@ IMAGES = (
 REVIEWED = "SELECT count(*) AS n FROM content WHERE site_id = %(s)s AND status IN ('approved', 'review')"
 
 
-def test_every_stage_alone_does_its_work(runtime: Runtime, active_site: tuple[int, int]) -> None:
+def test_every_stage_alone_does_its_work(runtime: Services, active_site: tuple[int, int]) -> None:
     account, site = active_site
     limit = 4
 

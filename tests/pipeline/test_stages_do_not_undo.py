@@ -13,10 +13,10 @@ from selectolax.lexbor import LexborHTMLParser
 from igny8.llm import fake
 from igny8.memory.api_keys import issue_key
 from igny8.memory.blueprints import get_blueprint
-from igny8.pipeline.enhance import enhance_site
-from igny8.pipeline.optimize import optimise_page, score_site
-from igny8.pipeline.run import run_pipeline
-from igny8.runtime import Runtime
+from igny8.services import Services
+from igny8.stages.enhance import enhance_site
+from igny8.stages.optimize import optimise_page, score_site
+from igny8.workflows.pipeline_run import run_pipeline
 
 REWRITABLE = "section[id]:not(#faq) > h2:first-child + p:not([class])"
 
@@ -33,14 +33,14 @@ def _internal_hrefs(document: str) -> Counter[str]:
     )
 
 
-def _rows(runtime: Runtime, site: int) -> list[dict[str, Any]]:
+def _rows(runtime: Services, site: int) -> list[dict[str, Any]]:
     with runtime.database.connection() as conn:
         return conn.execute(
             "SELECT id, slug, title, html, meta, status FROM content WHERE site_id = %s ORDER BY id", (site,)
         ).fetchall()
 
 
-def _table_targets(runtime: Runtime, content_id: int) -> Counter[str]:
+def _table_targets(runtime: Services, content_id: int) -> Counter[str]:
     with runtime.database.connection() as conn:
         rows = conn.execute(
             "SELECT c.slug FROM links l JOIN content c ON c.id = l.target_content_id WHERE l.source_content_id = %s",
@@ -50,7 +50,7 @@ def _table_targets(runtime: Runtime, content_id: int) -> Counter[str]:
 
 
 @pytest.fixture()
-def built_site(runtime: Runtime, active_site: tuple[int, int]) -> tuple[int, int]:
+def built_site(runtime: Services, active_site: tuple[int, int]) -> tuple[int, int]:
     account, site = active_site
     run_pipeline(runtime, account_id=account, site_id=site, limit=18)
     return account, site
@@ -75,7 +75,7 @@ def _writer_prose(messages: list[dict[str, Any]]) -> str:
 
 
 @pytest.fixture()
-def linked_site(runtime: Runtime, active_site: tuple[int, int]) -> tuple[int, int]:
+def linked_site(runtime: Services, active_site: tuple[int, int]) -> tuple[int, int]:
     account, site = active_site
     with fake.override(fake.ScriptedModel(default=_writer_prose)):
         run_pipeline(runtime, account_id=account, site_id=site, limit=18)
@@ -83,7 +83,7 @@ def linked_site(runtime: Runtime, active_site: tuple[int, int]) -> tuple[int, in
 
 
 def test_an_accepted_optimizer_rewrite_keeps_every_internal_link(
-    runtime: Runtime, linked_site: tuple[int, int]
+    runtime: Services, linked_site: tuple[int, int]
 ) -> None:
     account, site = linked_site
     with runtime.database.connection() as conn:
@@ -117,7 +117,9 @@ def test_an_accepted_optimizer_rewrite_keeps_every_internal_link(
     assert accepted, "at least one rewrite should have been kept (links re-inserted or left in place)"
 
 
-def test_an_optimizer_rewrite_that_would_lose_a_link_is_refused(runtime: Runtime, linked_site: tuple[int, int]) -> None:
+def test_an_optimizer_rewrite_that_would_lose_a_link_is_refused(
+    runtime: Services, linked_site: tuple[int, int]
+) -> None:
     """The optimizer agent's rewrite of a linked paragraph without the anchor keeps that paragraph as it was."""
     from igny8.agents.optimizer import OptimizerAgent
 
@@ -136,7 +138,7 @@ def _json_ld(document: str) -> list[dict[str, Any]]:
 REAL_STEPS = ["Book a consultation", "Have the first treatment", "Come back for a check-up"]
 
 
-def _with_real_steps(runtime: Runtime, site: int) -> int:
+def _with_real_steps(runtime: Services, site: int) -> int:
     """Give one page the steps list the writer writes when the brief holds real steps; its id."""
     row = next(r for r in _rows(runtime, site) if _tree(r["html"]).css_first("section#steps"))
     tree = _tree(row["html"])
@@ -148,7 +150,7 @@ def _with_real_steps(runtime: Runtime, site: int) -> int:
     return int(row["id"])
 
 
-def test_schema_enhancement_twice_is_byte_identical(runtime: Runtime, built_site: tuple[int, int]) -> None:
+def test_schema_enhancement_twice_is_byte_identical(runtime: Services, built_site: tuple[int, int]) -> None:
     account, site = built_site
     with runtime.database.connection() as conn:
         blueprint = get_blueprint(conn, account_id=account, site_id=site)
@@ -172,7 +174,7 @@ def test_schema_enhancement_twice_is_byte_identical(runtime: Runtime, built_site
     assert [s["text"] for s in howto[0]["step"]] == REAL_STEPS
 
 
-def test_howto_only_from_steps_that_came_from_the_brief(runtime: Runtime, built_site: tuple[int, int]) -> None:
+def test_howto_only_from_steps_that_came_from_the_brief(runtime: Services, built_site: tuple[int, int]) -> None:
     account, site = built_site
     with runtime.database.connection() as conn:
         blueprint = get_blueprint(conn, account_id=account, site_id=site)
@@ -187,7 +189,7 @@ def test_howto_only_from_steps_that_came_from_the_brief(runtime: Runtime, built_
     assert all(b["@type"] != "HowTo" for b in _json_ld(row["html"]))
 
 
-def _mark_published(runtime: Runtime, site: int, content_id: int, *, status: str) -> None:
+def _mark_published(runtime: Services, site: int, content_id: int, *, status: str) -> None:
     """What pipeline/publish.py records after creating the WordPress post."""
     with runtime.database.connection() as conn:
         conn.execute(
@@ -198,7 +200,7 @@ def _mark_published(runtime: Runtime, site: int, content_id: int, *, status: str
         conn.execute("UPDATE content SET status = %s WHERE id = %s", (status, content_id))
 
 
-def test_review_never_moves_a_published_page_back(runtime: Runtime, active_site: tuple[int, int]) -> None:
+def test_review_never_moves_a_published_page_back(runtime: Services, active_site: tuple[int, int]) -> None:
     account, site = active_site
     run_pipeline(runtime, account_id=account, site_id=site, limit=4)
     rows = _rows(runtime, site)
@@ -215,7 +217,7 @@ def test_review_never_moves_a_published_page_back(runtime: Runtime, active_site:
 
 
 def test_the_plugin_queue_never_reoffers_a_page_published_over_rest(
-    runtime: Runtime, active_site: tuple[int, int]
+    runtime: Services, active_site: tuple[int, int]
 ) -> None:
     from igny8.api.app import create_app  # imported here: the API is not what the other tests exercise
 
@@ -235,7 +237,7 @@ def test_the_plugin_queue_never_reoffers_a_page_published_over_rest(
 
 
 def test_links_placed_on_a_later_run_survive_the_next_enhancement(
-    runtime: Runtime, active_site: tuple[int, int]
+    runtime: Services, active_site: tuple[int, int]
 ) -> None:
     """An incremental run links pages that already carry SERP elements; enhancement rebuilds those
     elements, so a link must never be placed inside one (it would vanish while its row stays)."""

@@ -1,7 +1,7 @@
 import pytest
 
 from igny8.domain.business import BusinessDetails
-from igny8.tools.attribute_population import PopulationError, merge_templates, populate
+from igny8.tools.sag.attribute_population import PopulationError, merge_templates, populate
 from tests.sag_fixtures import attribute, small_template
 
 

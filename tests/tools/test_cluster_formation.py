@@ -5,9 +5,9 @@ import pytest
 from igny8.catalog.loader import load_catalog
 from igny8.domain.blueprint import CLUSTER_TYPES
 from igny8.llm.embedder import FakeEmbedder
-from igny8.tools.attribute_population import merge_templates
-from igny8.tools.cluster_formation import MAX_CLUSTERS_PER_SECTOR, form_clusters
-from igny8.tools.keyword_generation import generate_site_keywords, near_duplicate_key
+from igny8.tools.sag.attribute_population import merge_templates
+from igny8.tools.sag.cluster_formation import MAX_CLUSTERS_PER_SECTOR, form_clusters
+from igny8.tools.sag.keyword_generation import generate_site_keywords, near_duplicate_key
 
 SECTOR_SETS = [["dental-clinics"], ["dental-clinics", "home-medical-equipment"], ["plumbing-services"]]
 

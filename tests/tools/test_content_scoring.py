@@ -1,4 +1,4 @@
-from igny8.tools.content_scoring import score_content
+from igny8.tools.seo.content_scoring import score_content
 
 PARAGRAPH = (
     "<p>Dental implants cost less than you think. Most clinics offer payment plans for patients. "

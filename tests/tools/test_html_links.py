@@ -1,6 +1,6 @@
 import pytest
 
-from igny8.tools.html_links import existing_links, insert_link, visible_text
+from igny8.tools.seo.html_links import existing_links, insert_link, visible_text
 
 
 def test_links_the_first_occurrence_in_body_text_only() -> None:

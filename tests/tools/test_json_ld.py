@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from igny8.tools.json_ld import CONTEXT, TYPES, script_tag, validate_json_ld
+from igny8.tools.seo.json_ld import CONTEXT, TYPES, script_tag, validate_json_ld
 
 
 def errors(node: dict) -> list[str]:
@@ -12,16 +12,29 @@ def errors(node: dict) -> list[str]:
 @pytest.mark.parametrize(
     ("node", "expected"),
     [
-        ({"@type": "Article", "headline": "x" * 120, "author": {"@type": "Person", "name": "A"},
-          "datePublished": "2026-01-01"}, "headline is longer than 110"),
-        ({"@type": "Article", "headline": "x", "author": "Bob", "datePublished": "yesterday"},
-         "author must be a Person or Organization"),
-        ({"@type": "Article", "headline": "x", "author": {"@type": "Person", "name": "A"}, "datePublished": "soon"},
-         "datePublished must be an ISO 8601 date"),
+        (
+            {
+                "@type": "Article",
+                "headline": "x" * 120,
+                "author": {"@type": "Person", "name": "A"},
+                "datePublished": "2026-01-01",
+            },
+            "headline is longer than 110",
+        ),
+        (
+            {"@type": "Article", "headline": "x", "author": "Bob", "datePublished": "yesterday"},
+            "author must be a Person or Organization",
+        ),
+        (
+            {"@type": "Article", "headline": "x", "author": {"@type": "Person", "name": "A"}, "datePublished": "soon"},
+            "datePublished must be an ISO 8601 date",
+        ),
         ({"@type": "FAQPage", "mainEntity": [{"@type": "Question", "name": "q"}]}, "each Question needs"),
         ({"@type": "HowTo", "name": "x", "step": [{"@type": "HowToStep", "text": "only one"}]}, "at least two"),
-        ({"@type": "BreadcrumbList", "itemListElement": [{"@type": "ListItem", "position": 2, "name": "a"}]},
-         "has position 2"),
+        (
+            {"@type": "BreadcrumbList", "itemListElement": [{"@type": "ListItem", "position": 2, "name": "a"}]},
+            "has position 2",
+        ),
         ({"@type": "Product", "name": "x", "offers": {"price": 10}}, "offers needs price and priceCurrency"),
         ({"@type": "Product", "name": "x"}, "missing required property offers"),
         ({"@type": "LocalBusiness", "name": "x", "address": "Main St"}, "address must be a PostalAddress"),
@@ -40,11 +53,16 @@ def test_a_valid_node_of_each_type_has_no_errors() -> None:
     valid = {
         "Article": {"headline": "h", "author": {"@type": "Organization", "name": "o"}, "datePublished": "2026-01-02"},
         "Product": {"name": "p", "offers": {"@type": "Offer", "price": "9.99", "priceCurrency": "USD"}},
-        "FAQPage": {"mainEntity": [{"@type": "Question", "name": "q?", "acceptedAnswer": {"@type": "Answer",
-                                                                                           "text": "a"}}]},
+        "FAQPage": {
+            "mainEntity": [{"@type": "Question", "name": "q?", "acceptedAnswer": {"@type": "Answer", "text": "a"}}]
+        },
         "HowTo": {"name": "n", "step": [{"@type": "HowToStep", "text": "a"}, {"@type": "HowToStep", "text": "b"}]},
-        "BreadcrumbList": {"itemListElement": [{"@type": "ListItem", "position": 1, "name": "Home", "item": "/"},
-                                               {"@type": "ListItem", "position": 2, "name": "Here"}]},
+        "BreadcrumbList": {
+            "itemListElement": [
+                {"@type": "ListItem", "position": 1, "name": "Home", "item": "/"},
+                {"@type": "ListItem", "position": 2, "name": "Here"},
+            ]
+        },
         "Organization": {"name": "o", "url": "https://example.com/"},
         "LocalBusiness": {"name": "l", "address": {"@type": "PostalAddress", "streetAddress": "1 Main St"}},
         "Service": {"name": "s", "provider": {"@type": "Organization", "name": "o"}},

@@ -1,4 +1,4 @@
-from igny8.tools.keyword_expansion import ExpansionReport, expand_template, quality_problem
+from igny8.tools.sag.keyword_expansion import ExpansionReport, expand_template, quality_problem
 from tests.sag_fixtures import attribute, keyword_template
 
 ATTRS = {

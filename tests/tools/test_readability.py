@@ -1,4 +1,4 @@
-from igny8.tools.readability import reading_ease, sentence_count, syllables, words_per_sentence
+from igny8.tools.content.readability import reading_ease, sentence_count, syllables, words_per_sentence
 
 
 def test_abbreviations_do_not_end_sentences() -> None:

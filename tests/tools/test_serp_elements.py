@@ -3,8 +3,8 @@ HowTo steps are read only from the steps section's own list."""
 
 import pytest
 
-from igny8.tools.schema_builders import faq_from_html, steps_from_html
-from igny8.tools.serp_elements import build_elements, place_elements, split_elements, strip_elements
+from igny8.tools.seo.schema_builders import faq_from_html, steps_from_html
+from igny8.tools.seo.serp_elements import build_elements, place_elements, split_elements, strip_elements
 
 SECTIONS = "".join(
     f'<section id="{key}">\n<h2>{key.title()} heading</h2>\n<p>The {key} part says something useful here. '

@@ -14,23 +14,23 @@ import pytest
 
 from igny8.domain.blueprint import Blueprint
 from igny8.memory.blueprints import get_blueprint
-from igny8.pipeline.publish import (
+from igny8.services import Services
+from igny8.stages.publish import (
     WP_TYPE_FOR_CONTENT,
     PublishResult,
     publish_site,
     save_wordpress_connection,
     wordpress_client_for_site,
 )
-from igny8.pipeline.run import run_pipeline
-from igny8.runtime import Runtime
-from igny8.tools.wordpress_client import WordPressAuthError, WordPressUnreachable
+from igny8.tools.integrations.wordpress_client import WordPressAuthError, WordPressUnreachable
+from igny8.workflows.pipeline_run import run_pipeline
 from tests.wordpress.testbed import WordPressTestbed, free_ports
 
 # Phase 1 (hubs, service pages, term pages), the phase-2 hubs, then the first supporting posts.
 PAGES_WITH_POSTS = 66
 
 
-def _build(runtime: Runtime, site: tuple[int, int], limit: int) -> Blueprint:
+def _build(runtime: Services, site: tuple[int, int], limit: int) -> Blueprint:
     account, site_id = site
     run_pipeline(runtime, account_id=account, site_id=site_id, limit=limit)
     with runtime.database.connection() as conn:
@@ -38,7 +38,9 @@ def _build(runtime: Runtime, site: tuple[int, int], limit: int) -> Blueprint:
         return get_blueprint(conn, account_id=account, site_id=site_id)
 
 
-def _connect(runtime: Runtime, site: tuple[int, int], wordpress: WordPressTestbed, password: str | None = None) -> None:
+def _connect(
+    runtime: Services, site: tuple[int, int], wordpress: WordPressTestbed, password: str | None = None
+) -> None:
     with runtime.database.connection() as conn:
         save_wordpress_connection(
             conn,
@@ -50,7 +52,7 @@ def _connect(runtime: Runtime, site: tuple[int, int], wordpress: WordPressTestbe
         )
 
 
-def _publish(runtime: Runtime, site: tuple[int, int], blueprint: Blueprint, **options: Any) -> PublishResult:
+def _publish(runtime: Services, site: tuple[int, int], blueprint: Blueprint, **options: Any) -> PublishResult:
     with runtime.database.connection() as conn:
         client = wordpress_client_for_site(conn, account_id=site[0], site_id=site[1])
     with client:
@@ -74,7 +76,7 @@ def _total(rest: httpx.Client, wp_type: str) -> int:
     return int(response.headers["X-WP-Total"])
 
 
-def _content(runtime: Runtime, site_id: int) -> list[dict[str, Any]]:
+def _content(runtime: Services, site_id: int) -> list[dict[str, Any]]:
     with runtime.database.connection() as conn:
         return conn.execute(
             "SELECT c.id, c.task_id, c.slug, c.title, c.html, c.status, c.meta, r.wp_id, r.wp_type, r.wp_link"
@@ -99,7 +101,7 @@ def _png() -> bytes:
 
 
 def test_a_pipeline_built_site_is_published_with_taxonomies_terms_media_and_meta(
-    runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed
+    runtime: Services, active_site: tuple[int, int], wordpress: WordPressTestbed
 ) -> None:
     account, site_id = active_site
     blueprint = _build(runtime, active_site, PAGES_WITH_POSTS)
@@ -177,7 +179,7 @@ def test_a_pipeline_built_site_is_published_with_taxonomies_terms_media_and_meta
 
 
 def test_republishing_updates_in_place_and_never_duplicates(
-    runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed
+    runtime: Services, active_site: tuple[int, int], wordpress: WordPressTestbed
 ) -> None:
     account, site_id = active_site
     blueprint = _build(runtime, active_site, 8)
@@ -219,7 +221,7 @@ def test_republishing_updates_in_place_and_never_duplicates(
 
 
 def test_a_page_wordpress_refuses_is_reported_and_the_others_publish(
-    runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed
+    runtime: Services, active_site: tuple[int, int], wordpress: WordPressTestbed
 ) -> None:
     account, site_id = active_site
     blueprint = _build(runtime, active_site, 8)
@@ -248,7 +250,7 @@ def test_a_page_wordpress_refuses_is_reported_and_the_others_publish(
 
 
 def test_a_refused_featured_image_publishes_the_page_without_it(
-    runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed
+    runtime: Services, active_site: tuple[int, int], wordpress: WordPressTestbed
 ) -> None:
     account, site_id = active_site
     blueprint = _build(runtime, active_site, 2)
@@ -274,7 +276,7 @@ def test_a_refused_featured_image_publishes_the_page_without_it(
 
 
 def test_a_wrong_application_password_is_a_clear_error_and_publishes_nothing(
-    runtime: Runtime, active_site: tuple[int, int], wordpress: WordPressTestbed
+    runtime: Services, active_site: tuple[int, int], wordpress: WordPressTestbed
 ) -> None:
     account, site_id = active_site
     blueprint = _build(runtime, active_site, 3)
@@ -295,7 +297,7 @@ def test_a_wrong_application_password_is_a_clear_error_and_publishes_nothing(
 
 
 def test_an_unreachable_wordpress_stops_the_run_before_anything_changes(
-    runtime: Runtime, active_site: tuple[int, int]
+    runtime: Services, active_site: tuple[int, int]
 ) -> None:
     account, site_id = active_site
     blueprint = _build(runtime, active_site, 1)

@@ -11,13 +11,6 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from pydantic import Field, ValidationError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from igny8.api.chat_runner import (
-    ChatRunner,
-    add_event,
-    build_start,
-    create_session,
-    new_session_id,
-)
 from igny8.api.deps import ChatRunnerDep, PrincipalDep, RuntimeDep, reachable_site
 from igny8.api.envelope import ApiError, ok
 from igny8.catalog.build_request import resolve_sectors
@@ -27,8 +20,15 @@ from igny8.graphs.site_build import BuildRequest
 from igny8.memory import chat_sessions
 from igny8.memory.api_keys import Principal
 from igny8.memory.tenancy import get_site
-from igny8.tools.attribute_edits import ReviewAnswer
-from igny8.tools.review_commands import REVIEW_HELP, parse_review_message
+from igny8.tools.sag.attribute_edits import ReviewAnswer
+from igny8.tools.sag.review_commands import REVIEW_HELP, parse_review_message
+from igny8.workflows.chat_sessions import (
+    ChatRunner,
+    add_event,
+    build_start,
+    create_session,
+    new_session_id,
+)
 
 router = APIRouter(prefix="/chat", tags=["chat sessions"])
 SessionId = Annotated[str, Path(min_length=32, max_length=32, pattern=r"^[0-9a-f]{32}$")]

@@ -113,9 +113,7 @@ def _active_view(runtime: Any, principal: Any) -> dict[str, Any]:
     """The plugin's view of the active blueprint. A blueprint version never changes, so its view is cached by
     id; only the cheap 'which version is active' query runs per request."""
     with runtime.database.connection() as conn:
-        blueprint_id = blueprints.active_blueprint_id(
-            conn, account_id=principal.account_id, site_id=principal.site_id
-        )
+        blueprint_id = blueprints.active_blueprint_id(conn, account_id=principal.account_id, site_id=principal.site_id)
         if blueprint_id is None:
             raise ApiError(404, f"site {principal.site_id} has no active blueprint")
         key = (runtime.database.url, blueprint_id)

@@ -15,7 +15,7 @@ from igny8.memory.api_keys import issue_key, revoke_site_keys
 from igny8.memory.blueprints import get_blueprint, list_blueprints
 from igny8.memory.health_history import recent_health
 from igny8.memory.tenancy import Site, get_site, list_sites, replace_site_sectors
-from igny8.site_admin import create_site_with_key
+from igny8.workflows.site_setup import create_site_with_key
 
 router = APIRouter(tags=["sites"])
 SiteId = Annotated[int, Path(ge=1, le=BIGINT_MAX)]
