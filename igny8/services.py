@@ -11,6 +11,7 @@ from functools import cached_property
 
 from igny8.agents.architect import ArchitectAgent
 from igny8.agents.clusterer import ClustererAgent
+from igny8.agents.contracts import ClusterProposer, LinkPlacer, PageRewriter, PageWriter, SectorArchitect
 from igny8.agents.linker import LinkerAgent
 from igny8.agents.optimizer import OptimizerAgent
 from igny8.agents.writer import WriterAgent
@@ -25,11 +26,11 @@ from igny8.memory.database import Database
 class Agents:
     """One of each agent role, on the process's gateway (and embedder for the clusterer)."""
 
-    architect: ArchitectAgent
-    clusterer: ClustererAgent
-    writer: WriterAgent
-    linker: LinkerAgent
-    optimizer: OptimizerAgent
+    architect: SectorArchitect
+    clusterer: ClusterProposer
+    writer: PageWriter
+    linker: LinkPlacer
+    optimizer: PageRewriter
 
 
 @dataclass

@@ -20,3 +20,15 @@ def runs_if_chosen(name: str, field: str = "stages") -> Callable[[Node], Node]:
         return guarded
 
     return wrap
+
+
+def chain(builder: Any, nodes: list[tuple[str, Node]]) -> None:
+    """Add ``nodes`` to ``builder`` as one line from START to END, in order."""
+    from langgraph.graph import END, START
+
+    previous = START
+    for name, node in nodes:
+        builder.add_node(name, node)
+        builder.add_edge(previous, name)
+        previous = name
+    builder.add_edge(previous, END)

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from langgraph.graph import END, START, StateGraph
+from langgraph.graph import StateGraph
 from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from igny8.domain.blueprint import Blueprint
-from igny8.graphs import runs_if_chosen
+from igny8.graphs import chain, runs_if_chosen
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.health_history import latest_health_score, record_health
 from igny8.memory.site_content import content_states, count_content, link_slugs
@@ -160,15 +160,10 @@ def fill_gaps(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> 
 
 
 builder = StateGraph(MaintenanceState, context_schema=MaintenanceContext)
-builder.add_node("health", check_health)
-builder.add_node("links", audit_and_repair_links)
-builder.add_node("optimize", reoptimize)
-builder.add_node("gaps", fill_gaps)
-builder.add_edge(START, "links")
-builder.add_edge("links", "optimize")
-builder.add_edge("optimize", "gaps")
-builder.add_edge("gaps", "health")
-builder.add_edge("health", END)
+chain(
+    builder,
+    [("links", audit_and_repair_links), ("optimize", reoptimize), ("gaps", fill_gaps), ("health", check_health)],
+)
 
 
 def build_graph(checkpointer: Any = None) -> Any:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from langgraph.graph import END, START, StateGraph
+from langgraph.graph import StateGraph
 from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from igny8.domain.blueprint import Blueprint
-from igny8.graphs import runs_if_chosen
+from igny8.graphs import chain, runs_if_chosen
 from igny8.llm.gateway import ModelGateway
 from igny8.memory import content_repo, wordpress_connections
 from igny8.memory.blueprints import get_blueprint
@@ -308,14 +308,11 @@ PIPELINE_STAGES: tuple[Stage, ...] = (
 STAGES = tuple(stage.name for stage in PIPELINE_STAGES)
 
 builder = StateGraph(PipelineState, context_schema=PipelineContext)
-builder.add_node("check_blueprint", check_blueprint)
-builder.add_edge(START, "check_blueprint")
-_previous = "check_blueprint"
-for _stage in PIPELINE_STAGES:
-    builder.add_node(_stage.name, runs_if_chosen(_stage.name)(_stage.node))
-    builder.add_edge(_previous, _stage.name)
-    _previous = _stage.name
-builder.add_edge(_previous, END)
+chain(
+    builder,
+    [("check_blueprint", check_blueprint)]
+    + [(stage.name, runs_if_chosen(stage.name)(stage.node)) for stage in PIPELINE_STAGES],
+)
 
 
 def build_graph(checkpointer: Any = None) -> Any:

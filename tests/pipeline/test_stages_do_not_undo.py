@@ -146,7 +146,10 @@ def _with_real_steps(runtime: Services, site: int) -> int:
     for node in reversed(list(_tree("<ol>" + "".join(f"<li>{s}</li>" for s in REAL_STEPS) + "</ol>").body.iter())):
         heading.insert_after(node)
     with runtime.database.connection() as conn:
-        conn.execute("UPDATE content SET html = %s WHERE id = %s", (tree.body.inner_html, row["id"]))
+        conn.execute(  # as the writer stores a page whose brief held real steps
+            'UPDATE content SET html = %s, meta = meta || \'{"steps_source": "brief"}\'::jsonb WHERE id = %s',
+            (tree.body.inner_html, row["id"]),
+        )
     return int(row["id"])
 
 
