@@ -17,13 +17,13 @@ import litellm
 import pytest
 from fastapi.testclient import TestClient
 
-from igny8.workflows import chat_sessions
 from igny8.api.app import create_app
 from igny8.api.routes import sites
 from igny8.config import Settings
 from igny8.llm.gateway import ModelOutputError
 from igny8.memory.secret_box import SecretKeyMissing
 from igny8.services import Services
+from igny8.workflows import chat_sessions
 from igny8.workflows.chat_sessions import ChatRunner, RunnerClosed
 from igny8.workflows.public_errors import INTERNAL_ERROR
 from tests.api.conftest import new_tenant
