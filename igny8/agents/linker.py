@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from igny8.agents.prose_filter import echoes_prompt, invented_people, split_sentences
 from igny8.llm.gateway import Meter, ModelGateway
 from igny8.tools.seo.html_links import insert_link
 from igny8.tools.seo.link_scoring import Candidate, choose_links, score_candidate
@@ -32,6 +33,26 @@ def page_href(slug: str) -> str:
     return f"/{slug}/"
 
 
+# The linker's prompt, beside it (prompt echo in a bridge is measured against it).
+BRIDGE_REQUEST = (
+    'Write one short sentence inviting the reader to read our page "{anchor}". Use the exact words "{anchor}".'
+)
+
+
+def _usable_bridge(text: str, anchor: str, asked: str) -> bool:
+    """One plain sentence that names the anchor: not talk about the task ("Here's a revised version..."),
+    not an echo of the request, no invented people; otherwise the fixed sentence is used."""
+    sentences = split_sentences(text)
+    return (
+        len(sentences) == 1
+        and anchor.lower() in text.lower()
+        and len(text.split()) <= 40
+        and "<" not in text
+        and not echoes_prompt(text, [asked])
+        and not invented_people(text)
+    )
+
+
 class LinkerAgent:
     def __init__(self, gateway: ModelGateway | None) -> None:
         self.gateway = gateway
@@ -39,16 +60,13 @@ class LinkerAgent:
     def _bridge(self, document: str, candidate: Candidate, meter: Meter | None) -> tuple[str, str]:
         anchor = re.split(r"[:?]", candidate.target.title)[0].strip() or candidate.target.title
         sentence, kind = None, "template"
+        asked = BRIDGE_REQUEST.format(anchor=anchor)
         if self.gateway is not None:
             answer = self.gateway.complete(
                 "linker",
                 [
                     {"role": "system", "content": "Reply with one sentence only."},
-                    {
-                        "role": "user",
-                        "content": f"Write one short sentence inviting the reader to read our page "
-                        f'"{anchor}". Use the exact words "{anchor}".',
-                    },
+                    {"role": "user", "content": asked},
                 ],
                 operation="internal_linking",
                 max_tokens=BRIDGE_TOKENS,
@@ -56,7 +74,7 @@ class LinkerAgent:
                 meter=meter.part(candidate.target.slug) if meter else None,
             )
             text = re.sub(r"\s+", " ", answer.text).strip().strip('"')
-            if anchor.lower() in text.lower() and len(text.split()) <= 40 and "<" not in text:
+            if _usable_bridge(text, anchor, asked):
                 sentence, kind = text, "model"
         if sentence is None:
             sentence = f"For the full picture, read {anchor}."
