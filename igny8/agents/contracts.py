@@ -3,13 +3,14 @@ so a role can be served by another implementation (a capable model's agent, a sc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from igny8.agents.clusterer import ClusterProposal
     from igny8.agents.linker import PlacedLink
     from igny8.agents.writer import PageDraft
     from igny8.domain.catalog import Industry, SectorInfo, SectorTemplate
+    from igny8.domain.content import Brief
     from igny8.llm.credits import Completion, Meter
     from igny8.tools.sag.attribute_population import AttributeSet
     from igny8.tools.seo.link_scoring import Candidate
@@ -40,7 +41,7 @@ class ClusterProposer(Protocol):
 class PageWriter(Protocol):
     """A task's brief → the page in its structure's section layout."""
 
-    def write_page(self, brief: dict[str, Any], *, meter: Meter | None = None) -> PageDraft: ...
+    def write_page(self, brief: Brief, *, meter: Meter | None = None) -> PageDraft: ...
 
 
 @runtime_checkable

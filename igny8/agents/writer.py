@@ -27,6 +27,7 @@ from igny8.agents.writer_prompts import (
     FULL_SYSTEM,
     INSTRUCTION_TEXTS,
 )
+from igny8.domain.content import Brief
 from igny8.llm.gateway import Completion, Meter, ModelGateway
 from igny8.tools.content.content_structures import SectionSpec, layout_for
 
@@ -279,7 +280,7 @@ class WriterAgent:
         items = list(dict.fromkeys(i for i in items if i))[:limit]
         return items or "the blueprint holds no items for this list"
 
-    def write_page(self, brief: dict[str, Any], *, meter: Meter | None = None) -> PageDraft:
+    def write_page(self, brief: Brief, *, meter: Meter | None = None) -> PageDraft:
         specs = layout_for(brief["structure"])
         topic = brief.get("topic") or brief["title"]
         prose_words, faq_words = self._words_for(brief, specs)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from igny8.domain.blueprint import Blueprint, Cluster, PagePlan
+from igny8.domain.content import Brief, ComparisonRow
 
 KIND_ORDER = {"hub": 0, "commercial": 1, "supporting": 2, "term": 3}
 _QUESTION = re.compile(r"^(how|what|why|when|is|are|can|does|do|should|which|where|who)\b")
@@ -46,7 +46,7 @@ def _is_comparison(keyword_source: dict[str, str]) -> bool:
     return any(slug.endswith("#2") for slug in keyword_source)
 
 
-def comparison_rows(blueprint: Blueprint, compared: list[str]) -> list[dict[str, Any]]:
+def comparison_rows(blueprint: Blueprint, compared: list[str]) -> list[ComparisonRow]:
     """Rows of a comparison table, each cell a fact the blueprint holds about one compared value (its
     attribute, what people search about it, its guide page). A row is kept only when every value has a
     cell and the cells differ (the type row excepted): a table never shows a placeholder."""
@@ -87,7 +87,7 @@ def comparison_rows(blueprint: Blueprint, compared: list[str]) -> list[dict[str,
     return rows
 
 
-def build_brief(blueprint: Blueprint, page: PagePlan) -> dict[str, Any]:
+def build_brief(blueprint: Blueprint, page: PagePlan) -> Brief:
     clusters = {c.slug: c for c in blueprint.clusters}
     cluster = clusters.get(page.cluster or "")
     titles = {p.slug: p.title for p in blueprint.pages}

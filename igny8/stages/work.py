@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from igny8.agents.writer import PageDraft
 from igny8.config import Settings
+from igny8.domain.content import Brief, PageMeta, read_brief
 from igny8.llm.gateway import Meter
 from igny8.memory import content_repo
 from igny8.memory.database import Database
@@ -68,7 +70,7 @@ def write_content(spec: WorkerSpec, task_id: int) -> dict[str, Any]:
     with runtime.database.connection() as conn:
         task = content_repo.get_task(conn, task_id)
         done = content_repo.content_id_of_task(conn, task_id)
-        brief = task["brief"]
+        brief = read_brief(task["brief"])
         earlier = None if done else content_repo.content_with_slug(conn, site_id=spec.site_id, slug=brief["slug"])
         if earlier is not None and _same_brief(earlier["brief"], brief):
             content_repo.adopt_content(
@@ -101,13 +103,13 @@ def write_content(spec: WorkerSpec, task_id: int) -> dict[str, Any]:
     }
 
 
-def _page_row(runtime: Services, brief: dict[str, Any], draft: Any) -> dict[str, Any]:
+def _page_row(runtime: Services, brief: Brief, draft: PageDraft) -> dict[str, Any]:
     """The content row's title, html, meta and embedding for a written draft."""
     lead = draft.meta_description
     body = article_html(draft.title, lead, [s.html for s in draft.sections], None)
     text = page_text(body)
     vector = runtime.embedder.embed([f"{draft.title}. {text[:2000]}"])[0]
-    meta = {
+    meta: PageMeta = {
         "meta_description": draft.meta_description,
         "word_count": draft.word_count,
         "sections": [s.key for s in draft.sections],
