@@ -13,7 +13,12 @@ from igny8.agents.writer_prompts import INSTRUCTION_TEXTS
 _META_TALK = re.compile(
     r"(?i)\b(here is|here's|you are asked|sample of the text|as an ai|this paragraph|"
     r"the web page|this web page|word count|i will|i'm going to|i'm here to help|assistant|"
-    r"i can help|happy to help|write \d+|\d+ to \d+ words|words for readers|mentioning)\b"
+    r"i can help|happy to help|write \d+|\d+ to \d+ words|words for readers|mentioning|here’s|"
+    # the full profile's prompt labels: prose that contains them is restating the prompt's scaffolding
+    r"page title:|page type:|outline of the page|facts from the site plan|topic cluster:|search terms to cover|"
+    r"options on this site|questions readers ask|related pages on this site|this section|the section[:’']|"
+    r"the content[’']s)"
+    r"|^\s*(?:sure|certainly|of course)\b"
 )
 _PERSON = re.compile(
     r"\b(?:Dr|Doctor|Prof|Professor|Mr|Mrs|Ms|Miss|Mx|Sir|Dame)\b\.?\s+[A-Z][a-z]+"
