@@ -93,13 +93,7 @@ def make_ideas(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[
                 site_id=state["site_id"],
                 blueprint_id=blueprint.id,
                 cluster_id=cluster_ids.get(page.cluster or ""),
-                idea_key=page.slug,
-                kind=page.kind,
-                title=page.title,
-                content_type=page.content_type,
-                structure=page.structure,
-                priority_phase=page.priority_phase,
-                target_keywords=page.target_keywords,
+                page=page,
             )
             ctx.progress("ideas", done, len(pages))
         retired = content_repo.flag_retired_content(

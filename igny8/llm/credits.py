@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 
@@ -55,6 +57,10 @@ class Usage:
     def credits(self) -> int:
         return credits_for(self.operation, self.prompt_tokens + self.completion_tokens)
 
+    def ledger_fields(self) -> dict[str, Any]:
+        """The ledger row's columns that describe the call (who pays is the caller's)."""
+        return {**dataclasses.asdict(self), "credits": self.credits}
+
 
 @dataclass(frozen=True, slots=True)
 class Meter:
@@ -99,14 +105,5 @@ def record_usage(
 ) -> bool:
     """Write one ledger row; a repeated ``idempotency_key`` charges nothing. Returns True if charged."""
     return credit_ledger.insert_ledger_row(
-        conn,
-        account_id=account_id,
-        site_id=site_id,
-        operation=usage.operation,
-        agent_role=usage.agent_role,
-        model=usage.model,
-        prompt_tokens=usage.prompt_tokens,
-        completion_tokens=usage.completion_tokens,
-        credits=usage.credits,
-        idempotency_key=idempotency_key,
+        conn, account_id=account_id, site_id=site_id, idempotency_key=idempotency_key, **usage.ledger_fields()
     )

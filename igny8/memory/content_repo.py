@@ -8,39 +8,20 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from igny8.domain.blueprint import PagePlan
 from igny8.memory.published_repo import PUBLISHED_CONDITION
 
 
 def insert_idea(
-    conn: psycopg.Connection,
-    *,
-    site_id: int,
-    blueprint_id: int,
-    cluster_id: int | None,
-    idea_key: str,
-    kind: str,
-    title: str,
-    content_type: str,
-    structure: str,
-    priority_phase: int,
-    target_keywords: list[str],
+    conn: psycopg.Connection, *, site_id: int, blueprint_id: int, cluster_id: int | None, page: PagePlan
 ) -> bool:
+    """An idea for one planned page, keyed by the page's slug within the blueprint (added once)."""
     cur = conn.execute(
         "INSERT INTO ideas (site_id, blueprint_id, cluster_id, idea_key, kind, title, content_type, structure,"
         " priority_phase, target_keywords) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         " ON CONFLICT (blueprint_id, idea_key) DO NOTHING",
-        (
-            site_id,
-            blueprint_id,
-            cluster_id,
-            idea_key,
-            kind,
-            title,
-            content_type,
-            structure,
-            priority_phase,
-            Jsonb(target_keywords),
-        ),
+        (site_id, blueprint_id, cluster_id, page.slug, page.kind, page.title, page.content_type, page.structure)
+        + (page.priority_phase, Jsonb(page.target_keywords)),
     )
     return cur.rowcount == 1
 

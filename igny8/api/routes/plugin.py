@@ -89,17 +89,7 @@ def health(principal: SitePrincipalDep, request: Request, runtime: RuntimeDep): 
 def push_content(body: ContentPushIn, principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         for page in body.pages:
-            site_pages.upsert_site_page(
-                conn,
-                site_id=principal.site_id,
-                wp_type=page.wp_type,
-                wp_id=page.wp_id,
-                title=page.title,
-                url=page.url,
-                slug=page.slug,
-                terms=page.terms,
-                excerpt=page.excerpt,
-            )
+            site_pages.upsert_site_page(conn, site_id=principal.site_id, **page.model_dump())
         total = site_pages.count_site_pages(conn, site_id=principal.site_id)
     return ok(request, {"received": len(body.pages), "stored": total})
 
