@@ -24,6 +24,8 @@ def register_providers(settings: Settings) -> None:
             model_path=settings.local_model_path,
             context=settings.local_model_context,
             threads=settings.local_model_threads,
+            default_model=settings.local_model,
+            cache_dir=settings.data_dir / "models",
         )
         others = [p for p in litellm.custom_provider_map if p["provider"] not in OWN_PROVIDERS]
         litellm.custom_provider_map = others + [

@@ -50,7 +50,10 @@ def check_models(settings: Settings, *, probe: bool) -> list[Check]:
         provider = provider_of(model)
         if provider == local_provider.PROVIDER:
             try:
-                path = settings.local_model_path or local_provider.shipped_model_path()
+                name = model.split("/", 1)[1] if model.split("/", 1)[1] in local_provider.SHIPPED_MODELS else None
+                path = settings.local_model_path or local_provider.shipped_model_path(
+                    name or settings.local_model, settings.data_dir / "models"
+                )
                 detail = f"{model} — embedded llama.cpp (xllamacpp {_version('xllamacpp')}), {path.name}"
                 ok = path.is_file()
                 if not ok:
