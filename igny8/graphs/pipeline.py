@@ -229,7 +229,7 @@ def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
         for done, row in enumerate(rows, start=1):
             images = content_repo.images_of(conn, row["id"])
             problems = review_problems(row, images)
-            if row["id"] in published:
+            if row["id"] in published and not row["meta"].get("pending_rewrite"):
                 status = "published"  # review never moves a page that is out on the site back
                 kept_published += 1
             else:

@@ -149,7 +149,9 @@ def replace_content(
     embedding: Any,
 ) -> None:
     """Rewrite a page in place (its id, links, images and WordPress post stay); the text it replaces is kept
-    as a revision, and the page goes back to draft so review sees the new text."""
+    as a revision, and the page goes back to draft so review sees the new text. ``pending_rewrite`` marks a
+    page that may be out on the site with its old text: review judges it again instead of keeping it
+    published, and publishing the new text clears the mark."""
     conn.execute(
         "INSERT INTO content_revisions (content_id, task_id, blueprint_version, title, html, meta)"
         " SELECT id, task_id, (meta->>'blueprint_version')::int, title, html, meta FROM content WHERE id = %s"
@@ -157,7 +159,8 @@ def replace_content(
         (content_id,),
     )
     conn.execute(
-        "UPDATE content SET task_id = %s, title = %s, html = %s, meta = %s, embedding = %s, status = 'draft',"
+        "UPDATE content SET task_id = %s, title = %s, html = %s, meta = %s || '{\"pending_rewrite\": true}'::jsonb,"
+        " embedding = %s, status = 'draft',"
         " retired_in_version = NULL, updated_at = now() WHERE id = %s",
         (task_id, title, html, Jsonb(meta), embedding, content_id),
     )
@@ -279,7 +282,9 @@ def owned_content_ids(conn: psycopg.Connection, *, site_id: int, content_ids: li
 
 
 def mark_published_by_plugin(conn: psycopg.Connection, *, content_id: int) -> None:
-    conn.execute("UPDATE content SET status = 'published', updated_at = now() WHERE id = %s", (content_id,))
+    conn.execute(
+        "UPDATE content SET status = 'published', meta = meta - 'pending_rewrite' WHERE id = %s", (content_id,)
+    )
 
 
 def cluster_ids_of_blueprint(conn: psycopg.Connection, *, blueprint_id: int) -> dict[str, int]:

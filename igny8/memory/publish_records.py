@@ -79,4 +79,8 @@ def record_publication(
 
 def mark_content_published(conn: psycopg.Connection, *, content_id: int) -> None:
     # A content-table write that belongs with content_repo; it lives here beside the record it goes with.
-    conn.execute("UPDATE content SET status = 'published' WHERE id = %s AND status <> 'published'", (content_id,))
+    conn.execute(
+        "UPDATE content SET status = 'published', meta = meta - 'pending_rewrite' WHERE id = %s"
+        " AND (status <> 'published' OR meta ? 'pending_rewrite')",
+        (content_id,),
+    )

@@ -87,3 +87,51 @@ def test_version_two_keeps_rewrites_adds_and_flags(runtime: Services, active_sit
 
     again = run_pipeline(runtime, account_id=account, site_id=site, limit=LIMIT)
     assert again.counts["pages_written"] == 0 and _pages(runtime, site).keys() == v2.keys()
+
+
+def test_a_published_page_rewritten_by_version_two_is_reviewed_again(
+    runtime: Services, active_site: tuple[int, int]
+) -> None:
+    from igny8.memory.publish_records import mark_content_published
+
+    account, site = active_site
+    run_pipeline(runtime, account_id=account, site_id=site, limit=LIMIT)
+    v1 = _pages(runtime, site)
+    with runtime.database.connection() as conn:  # every page out on WordPress, as the REST publisher leaves it
+        for number, page in enumerate(v1.values(), start=1):
+            conn.execute(
+                "INSERT INTO publish_records (content_id, site_id, wp_id, wp_type, payload_hash)"
+                " VALUES (%s, %s, %s, 'pages', 'x')",
+                (page["id"], site, number),
+            )
+            mark_content_published(conn, content_id=page["id"])
+    version = build_without_review(
+        SiteBuildContext.of(runtime),
+        BuildRequest(
+            account_id=account,
+            site_id=site,
+            site_name="Bright Smile",
+            industry="healthcare-medical",
+            sectors=["dental-clinics"],
+            site_type="local_service",
+            business={"exclude": ["Braces"]},
+            auto_approve=True,
+        ),
+    )["version"]
+    with runtime.database.connection() as conn:
+        activate_blueprint(conn, account_id=account, site_id=site, version=version)
+    result = run_pipeline(runtime, account_id=account, site_id=site, limit=LIMIT)
+    assert result.counts["pages_rewritten"] > 0
+
+    with runtime.database.connection() as conn:
+        rows = conn.execute("SELECT id, status, meta FROM content WHERE site_id = %s", (site,)).fetchall()
+    rewritten = [r for r in rows if r["meta"].get("pending_rewrite")]
+    assert len(rewritten) == result.counts["pages_rewritten"]
+    assert all(r["status"] in {"approved", "review"} for r in rewritten), "a new text is judged, not kept live"
+    untouched = [r for r in rows if r["id"] in {p["id"] for p in v1.values()} and not r["meta"].get("pending_rewrite")]
+    assert untouched and all(r["status"] == "published" for r in untouched)
+
+    with runtime.database.connection() as conn:  # publishing the new text clears the mark
+        mark_content_published(conn, content_id=rewritten[0]["id"])
+        after = conn.execute("SELECT status, meta FROM content WHERE id = %s", (rewritten[0]["id"],)).fetchone()
+    assert after["status"] == "published" and "pending_rewrite" not in after["meta"]
