@@ -32,10 +32,15 @@ def _merge(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
     return {**left, **right}
 
 
-class MaintenanceState(TypedDict):
+class MaintenanceInput(TypedDict):
+    """What a caller starts a run with: the site and the maintenance tasks chosen."""
+
     site_id: int
     account_id: int
     tasks: list[str]
+
+
+class MaintenanceState(MaintenanceInput):
     report: Annotated[dict[str, Any], _merge]
 
 
@@ -159,7 +164,7 @@ def fill_gaps(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> 
     }
 
 
-builder = StateGraph(MaintenanceState, context_schema=MaintenanceContext)
+builder = StateGraph(MaintenanceState, context_schema=MaintenanceContext, input_schema=MaintenanceInput)
 chain(
     builder,
     [("links", audit_and_repair_links), ("optimize", reoptimize), ("gaps", fill_gaps), ("health", check_health)],

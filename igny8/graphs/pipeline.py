@@ -38,11 +38,16 @@ def _merge(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
     return {**left, **right}
 
 
-class PipelineState(TypedDict):
+class PipelineInput(TypedDict):
+    """What a caller starts a run with: the site, how many pages, which stages."""
+
     site_id: int
     account_id: int
     limit: int | None
     stages: list[str]
+
+
+class PipelineState(PipelineInput):
     blueprint_id: int | None
     counts: Annotated[dict[str, Any], _merge]
     log: Annotated[list[str], operator.add]
@@ -301,7 +306,7 @@ PIPELINE_STAGES: tuple[Stage, ...] = (
 )
 STAGES = tuple(stage.name for stage in PIPELINE_STAGES)
 
-builder = StateGraph(PipelineState, context_schema=PipelineContext)
+builder = StateGraph(PipelineState, context_schema=PipelineContext, input_schema=PipelineInput)
 chain(
     builder,
     [("check_blueprint", check_blueprint)]

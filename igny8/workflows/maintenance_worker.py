@@ -49,7 +49,7 @@ def run_site_maintenance(
                 start = (
                     None
                     if (resumed and snapshot.next)
-                    else {"site_id": site_id, "account_id": account_id, "tasks": tasks, "report": {}}
+                    else {"site_id": site_id, "account_id": account_id, "tasks": tasks}
                 )
                 values = graph.invoke(start, config, context=MaintenanceContext(runtime, _pipeline_writer(runtime)))
             report = {**values["report"], "resumed": resumed, "run_id": run_id}

@@ -100,9 +100,6 @@ def run_pipeline(
                     "account_id": account_id,
                     "limit": limit,
                     "stages": chosen,
-                    "blueprint_id": None,
-                    "counts": {},
-                    "log": [],
                 }
             )
             values = graph.invoke(start, config, context=context)
