@@ -44,3 +44,23 @@ def test_steps_only_from_the_steps_section() -> None:
     assert steps_from_html(document) == ["First & foremost", "Then x"]
     assert steps_from_html("<article>" + SECTIONS + "<ol><li>Not a step</li></ol></article>") == []
     assert faq_from_html(document) == [("Why?", "Because it's so.")]
+
+
+def test_lead_tldr_and_definition_never_repeat_one_sentence() -> None:
+    page = (
+        '<article><h1>Root Canal</h1><p class="lead">A root canal saves an infected tooth.</p>\n'
+        '<section id="intro"><h2>Introduction</h2><p>A root canal saves an infected tooth. It takes one or two '
+        "visits.</p></section>\n"
+        '<section id="overview"><h2>Overview</h2><p>Root canal treatment removes the inflamed pulp inside the '
+        "tooth. The canal is then sealed.</p></section>\n"
+        '<section id="cost"><h2>Cost</h2><p>The price depends on which tooth needs the treatment and on '
+        "cover.</p></section></article>"
+    )
+    elements = build_elements(page, topic="Root Canal", structure="guide", cluster_type="informational")
+    said = [
+        "A root canal saves an infected tooth.",
+        elements["tldr"].split("</strong> ", 1)[1].removesuffix("</aside>"),
+        elements["definition"].split("</dfn>: ", 1)[1].removesuffix("</aside>"),
+    ]
+    assert len(set(said)) == 3, said
+    assert said[1].startswith("Root canal treatment removes")

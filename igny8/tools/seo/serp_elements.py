@@ -28,6 +28,23 @@ def _first_sentence(text: str) -> str:
     return (match.group(1) if match else text).strip()
 
 
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+def _key(sentence: str) -> str:
+    return " ".join(re.findall(r"\w+", sentence.lower()))
+
+
+def _unused(candidates: list[str], used: set[str]) -> str:
+    """The first candidate sentence not said yet (it is then counted as said); empty if none is left."""
+    for sentence in candidates:
+        if sentence and _key(sentence) not in used:
+            used.add(_key(sentence))
+            return sentence
+    return ""
+
+
 def _strip(tree: LexborHTMLParser) -> LexborHTMLParser:
     for node in tree.css(ELEMENT_SELECTOR):
         remove_node(node)
@@ -70,16 +87,21 @@ def build_elements(document: str, *, topic: str, structure: str, cluster_type: s
     tree = _strip(parse_fragment(document))
     elements: dict[str, str] = {}
     paragraphs = [p for p in _paragraphs(tree) if len(p.split()) >= 6]
-    if paragraphs:
+    # Each element says something the page has not just said: the lead, the TL;DR and the definition box
+    # never repeat one sentence (a page showing the same sentence three times reads as filler).
+    lead = tree.css_first("p.lead")
+    used = {_key(s) for s in _sentences(text_of(lead))} if lead is not None else set()
+    firsts = [_first_sentence(p) for p in paragraphs]
+    summary = _unused(firsts, used)
+    if summary:
         elements["tldr"] = (
-            f'<aside data-igny8-element="tldr" class="tldr"><strong>TL;DR:</strong> '
-            f"{html.escape(_first_sentence(paragraphs[0]))}</aside>"
+            f'<aside data-igny8-element="tldr" class="tldr"><strong>TL;DR:</strong> {html.escape(summary)}</aside>'
         )
     headings = _headings(tree)
     if len(headings) >= 3:
         items = "".join(f'<li><a href="#{html.escape(key)}">{html.escape(title)}</a></li>' for key, title in headings)
         elements["toc"] = f'<nav data-igny8-element="toc" class="toc"><h2>Contents</h2><ol>{items}</ol></nav>'
-    takeaways = [_first_sentence(p) for p in paragraphs[1:5]]
+    takeaways = [t for t in firsts[1:5] if _key(t) not in used]
     if len(takeaways) >= 2:
         items = "".join(f"<li>{html.escape(t)}</li>" for t in takeaways)
         elements["key_takeaways"] = (
@@ -100,7 +122,8 @@ def build_elements(document: str, *, topic: str, structure: str, cluster_type: s
             "Compare the options side by side in the table below.</div>"
         )
     if cluster_type == "informational" or structure in {"guide", "article"} and paragraphs:
-        definition = _first_sentence(paragraphs[0]) if paragraphs else ""
+        about = [f for f in firsts if topic and topic.lower() in f.lower()] + firsts
+        definition = _unused(about, used)
         if definition and topic:
             elements["definition"] = (
                 f'<aside data-igny8-element="definition" class="definition"><dfn>'
