@@ -12,7 +12,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from igny8.agents.prose_filter import echoes_prompt, invented_people, split_sentences
+from igny8.agents.prose_filter import echoes_prompt, invented_people
+from igny8.domain.text import split_sentences
 from igny8.llm.gateway import Meter, ModelGateway
 from igny8.tools.seo.html_links import insert_link
 from igny8.tools.seo.link_scoring import Candidate, choose_links, score_candidate

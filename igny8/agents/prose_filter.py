@@ -9,6 +9,7 @@ import re
 from rapidfuzz import fuzz
 
 from igny8.agents.writer_prompts import INSTRUCTION_TEXTS
+from igny8.domain.text import normalised, split_sentences
 
 _META_TALK = re.compile(
     r"(?i)\b(here is|here's|you are asked|sample of the text|as an ai|this paragraph|"
@@ -30,13 +31,6 @@ _PERSON = re.compile(
     r"|(?i:\bboard[- ]certified\b)"
 )
 _SELF_TALK = re.compile(r"\b(?:I|I'm|I’m|I've|I'll|I'd|me)\b")
-_SENTENCE_END = re.compile(  # not after an honorific: "Dr. Lena Petrov" stays one sentence, and is caught
-    r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bProf\.)(?<!\bSt\.)(?<=[.!?])\s+(?=[A-Z0-9\"“(])"
-)
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(re.sub(r"\s+", " ", text).strip()) if s.strip()]
 
 
 def invented_people(sentence: str) -> list[str]:
@@ -62,10 +56,6 @@ def echo_overlap(sentence: str, instructions: tuple[str, ...] | list[str] = INST
 
 def echoes_prompt(sentence: str, instructions: tuple[str, ...] | list[str] = INSTRUCTION_TEXTS) -> bool:
     return bool(_META_TALK.search(sentence)) or echo_overlap(sentence, instructions) >= 0.35
-
-
-def normalised(sentence: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))
 
 
 def is_repeat(sentence: str, seen: list[str]) -> bool:

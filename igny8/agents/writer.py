@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from igny8.agents.prose_filter import filter_sentences, is_repeat, normalised, split_sentences
+from igny8.agents.prose_filter import filter_sentences, is_repeat
 from igny8.agents.writer_prompts import (
     COMPACT_SYSTEM,
     EXAMPLE_ANSWER,
@@ -28,6 +28,7 @@ from igny8.agents.writer_prompts import (
     INSTRUCTION_TEXTS,
 )
 from igny8.domain.content import Brief
+from igny8.domain.text import normalised, split_sentences
 from igny8.llm.gateway import Completion, Meter, ModelGateway
 from igny8.tools.content.content_structures import SectionSpec, layout_for
 

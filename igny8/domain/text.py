@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -33,3 +34,16 @@ class InputModel(BaseModel):
 BIGINT_MAX = 2**63 - 1
 DbId = Annotated[int, Field(ge=1, le=BIGINT_MAX)]  # a PostgreSQL bigserial id
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+_SENTENCE_END = re.compile(  # not after an honorific: "Dr. Lena Petrov" stays one sentence, and is caught
+    r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bProf\.)(?<!\bSt\.)(?<=[.!?])\s+(?=[A-Z0-9\"“(])"
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(re.sub(r"\s+", " ", text).strip()) if s.strip()]
+
+
+def normalised(sentence: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))

@@ -36,8 +36,9 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
-from igny8.agents.prose_filter import echo_overlap, invented_people, is_repeat, split_sentences
+from igny8.agents.prose_filter import echo_overlap, invented_people, is_repeat
 from igny8.agents.writer_prompts import INSTRUCTION_TEXTS
+from igny8.domain.text import split_sentences
 from igny8.llm.embedder import Embedder
 
 ECHO_THRESHOLD = 0.35

@@ -13,13 +13,12 @@ from pydantic import SecretStr
 
 from igny8.catalog.loader import load_catalog
 from igny8.config import Settings
-from igny8.graphs.site_build import SiteBuildContext, build_active_site
 from igny8.llm.embedder import FakeEmbedder
 from igny8.llm.gateway import ModelGateway
 from igny8.memory.database import Database
-from igny8.memory.tenancy import create_account
 from igny8.services import Services
 from igny8.workflows.pipeline_run import run_pipeline
+from tests.dental_site import new_dental_site
 from tests.model_server import HostedModel
 
 # A 135M model on 2 shared cores: a page takes 10–60 s depending on what else runs.
@@ -65,17 +64,7 @@ def test_blueprint_and_pipeline_through_a_key_protected_server(
     caplog.set_level(logging.DEBUG)
     model = f"{provider}/{hosted_model.alias}"
     runtime = _runtime(database, tmp_path, _settings(tmp_path, model, hosted_model, executor))
-    with database.connection() as conn:
-        account = create_account(conn, name=f"hosted {provider} {executor}")
-    context = SiteBuildContext.of(runtime)
-    site = build_active_site(
-        context,
-        account_id=account,
-        industry="healthcare-medical",
-        sectors=["dental-clinics"],
-        site_type="local_service",
-        site_name="Hosted Smile",
-    )
+    account, site = new_dental_site(runtime, name=f"Hosted {provider} {executor}")
     pages = 2 if executor == "ray" else 1  # two pages give Ray two tasks to place
     result = run_pipeline(runtime, account_id=account, site_id=site, limit=pages)
 

@@ -137,6 +137,20 @@ def _stored(database: Database, site_id: int) -> str:
     return row["application_password_secret"]
 
 
+def _connect(conn: object, site: tuple[int, int], url: str, password: str, box: SecretBox) -> None:
+    """Save the site's WordPress connection as `igny8 publish connect` does, sealed with ``box``."""
+    account, site_id = site
+    save_wordpress_connection(
+        conn,  # type: ignore[arg-type]
+        account_id=account,
+        site_id=site_id,
+        base_url=url,
+        username="admin",
+        application_password=password,
+        secrets=box,
+    )
+
+
 def _password_sent(client: object) -> str:
     return client.current_user()["password_seen"]  # type: ignore[attr-defined]
 
@@ -147,15 +161,7 @@ def test_the_stored_bytes_hold_no_password_and_reading_back_gives_it(
     account, site_id = site
     box = SecretBox.from_keys(Fernet.generate_key().decode())
     with database.connection() as conn:
-        save_wordpress_connection(
-            conn,
-            account_id=account,
-            site_id=site_id,
-            base_url=wordpress_url,
-            username="admin",
-            application_password=PASSWORD,
-            secrets=box,
-        )
+        _connect(conn, site, wordpress_url, PASSWORD, box)
     stored = _stored(database, site_id)
     assert stored.startswith("fernet:")
     for fragment in (PASSWORD, PASSWORD.replace(" ", ""), "abcd", "UVWX"):
@@ -179,28 +185,12 @@ def test_the_longest_password_fits_once_sealed(database: Database, site: tuple[i
     box = SecretBox.from_keys(Fernet.generate_key().decode())
     longest = "x" * 200
     with database.connection() as conn:
-        save_wordpress_connection(
-            conn,
-            account_id=account,
-            site_id=site_id,
-            base_url=wordpress_url,
-            username="admin",
-            application_password=longest,
-            secrets=box,
-        )
+        _connect(conn, site, wordpress_url, longest, box)
         client = wordpress_client_for_site(conn, account_id=account, site_id=site_id, secrets=box)
     with client:
         assert _password_sent(client) == longest
     with database.connection() as conn, pytest.raises(ValueError, match="1–200 characters"):
-        save_wordpress_connection(
-            conn,
-            account_id=account,
-            site_id=site_id,
-            base_url=wordpress_url,
-            username="admin",
-            application_password="x" * 201,
-            secrets=box,
-        )
+        _connect(conn, site, wordpress_url, "x" * 201, box)
 
 
 def test_a_legacy_plaintext_row_is_read_and_encrypted_in_place(
@@ -228,15 +218,7 @@ def test_a_rotated_key_still_reads_and_reseals_the_row(
     account, site_id = site
     old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     with database.connection() as conn:
-        save_wordpress_connection(
-            conn,
-            account_id=account,
-            site_id=site_id,
-            base_url=wordpress_url,
-            username="admin",
-            application_password=PASSWORD,
-            secrets=SecretBox.from_keys(old_key),
-        )
+        _connect(conn, site, wordpress_url, PASSWORD, SecretBox.from_keys(old_key))
         client = wordpress_client_for_site(
             conn, account_id=account, site_id=site_id, secrets=SecretBox.from_keys(new_key, old_key)
         )
@@ -250,15 +232,7 @@ def test_a_changed_key_is_a_clear_reconnect_error(
 ) -> None:
     account, site_id = site
     with database.connection() as conn:
-        save_wordpress_connection(
-            conn,
-            account_id=account,
-            site_id=site_id,
-            base_url=wordpress_url,
-            username="admin",
-            application_password=PASSWORD,
-            secrets=SecretBox.from_keys(Fernet.generate_key().decode()),
-        )
+        _connect(conn, site, wordpress_url, PASSWORD, SecretBox.from_keys(Fernet.generate_key().decode()))
     stored = _stored(database, site_id)
     with database.connection() as conn, pytest.raises(WordPressAuthError) as raised:
         wordpress_client_for_site(

@@ -4,12 +4,11 @@ import pytest
 
 from igny8.catalog.loader import load_catalog
 from igny8.config import Settings
-from igny8.graphs.site_build import SiteBuildContext, build_active_site
 from igny8.llm.embedder import FakeEmbedder
 from igny8.llm.gateway import ModelGateway
 from igny8.memory.database import Database
-from igny8.memory.tenancy import create_account
 from igny8.services import Services
+from tests.dental_site import new_dental_site
 
 
 @pytest.fixture()
@@ -25,15 +24,4 @@ def runtime(lorem_settings: Settings, database: Database) -> Iterator[Services]:
 @pytest.fixture()
 def active_site(runtime: Services) -> tuple[int, int]:
     """(account id, site id) of a dental site with an active blueprint."""
-    with runtime.database.connection() as conn:
-        account = create_account(conn, name="pipeline tenant")
-    context = SiteBuildContext.of(runtime)
-    site = build_active_site(
-        context,
-        account_id=account,
-        industry="healthcare-medical",
-        sectors=["dental-clinics"],
-        site_type="local_service",
-        site_name="Bright Smile",
-    )
-    return account, site
+    return new_dental_site(runtime)

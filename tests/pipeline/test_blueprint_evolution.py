@@ -1,10 +1,9 @@
 """Blueprint version 2 of a site with written pages: surviving slugs keep their page (kept, or rewritten in
 place when the brief changed), new pages are written, dropped pages are flagged and never deleted."""
 
-from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_without_review
-from igny8.memory.blueprints import activate_blueprint
 from igny8.services import Services
 from igny8.workflows.pipeline_run import run_pipeline
+from tests.dental_site import activate_version_without
 
 LIMIT = 12
 
@@ -29,21 +28,7 @@ def test_version_two_keeps_rewrites_adds_and_flags(runtime: Services, active_sit
     v1 = _pages(runtime, site)
     assert "braces" in v1
 
-    context = SiteBuildContext.of(runtime)
-    request = BuildRequest(
-        account_id=account,
-        site_id=site,
-        site_name="Bright Smile",
-        industry="healthcare-medical",
-        sectors=["dental-clinics"],
-        site_type="local_service",
-        business={"exclude": ["Braces"]},
-        auto_approve=True,
-    )
-    version = build_without_review(context, request)["version"]
-    assert version == 2
-    with runtime.database.connection() as conn:
-        activate_blueprint(conn, account_id=account, site_id=site, version=version)
+    assert activate_version_without(runtime, account, site, ["Braces"]) == 2
 
     result = run_pipeline(runtime, account_id=account, site_id=site, limit=LIMIT)
     v2 = _pages(runtime, site)
@@ -105,21 +90,7 @@ def test_a_published_page_rewritten_by_version_two_is_reviewed_again(
                 (page["id"], site, number),
             )
             mark_content_published(conn, content_id=page["id"])
-    version = build_without_review(
-        SiteBuildContext.of(runtime),
-        BuildRequest(
-            account_id=account,
-            site_id=site,
-            site_name="Bright Smile",
-            industry="healthcare-medical",
-            sectors=["dental-clinics"],
-            site_type="local_service",
-            business={"exclude": ["Braces"]},
-            auto_approve=True,
-        ),
-    )["version"]
-    with runtime.database.connection() as conn:
-        activate_blueprint(conn, account_id=account, site_id=site, version=version)
+    activate_version_without(runtime, account, site, ["Braces"])
     result = run_pipeline(runtime, account_id=account, site_id=site, limit=LIMIT)
     assert result.counts["pages_rewritten"] > 0
 

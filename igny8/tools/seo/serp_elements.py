@@ -13,6 +13,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
+from igny8.domain.text import normalised, split_sentences
 from igny8.tools.seo.html_fragment import insert_fragment_after, parse_fragment, remove_node, serialise, text_of
 
 ELEMENTS = ("tldr", "toc", "faq", "key_takeaways", "comparison_table", "definition")
@@ -28,19 +29,11 @@ def _first_sentence(text: str) -> str:
     return (match.group(1) if match else text).strip()
 
 
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
-
-
-def _key(sentence: str) -> str:
-    return " ".join(re.findall(r"\w+", sentence.lower()))
-
-
 def _unused(candidates: list[str], used: set[str]) -> str:
     """The first candidate sentence not said yet (it is then counted as said); empty if none is left."""
     for sentence in candidates:
-        if sentence and _key(sentence) not in used:
-            used.add(_key(sentence))
+        if sentence and normalised(sentence) not in used:
+            used.add(normalised(sentence))
             return sentence
     return ""
 
@@ -90,7 +83,7 @@ def build_elements(document: str, *, topic: str, structure: str, cluster_type: s
     # Each element says something the page has not just said: the lead, the TL;DR and the definition box
     # never repeat one sentence (a page showing the same sentence three times reads as filler).
     lead = tree.css_first("p.lead")
-    used = {_key(s) for s in _sentences(text_of(lead))} if lead is not None else set()
+    used = {normalised(s) for s in split_sentences(text_of(lead))} if lead is not None else set()
     firsts = [_first_sentence(p) for p in paragraphs]
     summary = _unused(firsts, used)
     if summary:
@@ -101,7 +94,7 @@ def build_elements(document: str, *, topic: str, structure: str, cluster_type: s
     if len(headings) >= 3:
         items = "".join(f'<li><a href="#{html.escape(key)}">{html.escape(title)}</a></li>' for key, title in headings)
         elements["toc"] = f'<nav data-igny8-element="toc" class="toc"><h2>Contents</h2><ol>{items}</ol></nav>'
-    takeaways = [t for t in firsts[1:5] if _key(t) not in used]
+    takeaways = [t for t in firsts[1:5] if normalised(t) not in used]
     if len(takeaways) >= 2:
         items = "".join(f"<li>{html.escape(t)}</li>" for t in takeaways)
         elements["key_takeaways"] = (
