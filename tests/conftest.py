@@ -19,6 +19,8 @@ from igny8.config import Settings  # noqa: E402
 from igny8.llm import gateway  # noqa: E402
 from igny8.llm.embedder import FakeEmbedder  # noqa: E402
 from igny8.memory.database import Database, start_embedded_server  # noqa: E402
+from igny8.memory.embedded_server import stop_embedded_server  # noqa: E402
+from tests.processes import TEST_RUN_TOKEN, leftover_processes  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +36,21 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_maintenance_url(data_dir: Path) -> str:
-    return start_embedded_server(data_dir)
+def pg_maintenance_url(data_dir: Path) -> Iterator[str]:
+    yield start_embedded_server(data_dir)
+    stop_embedded_server(data_dir)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a process it started (PostgreSQL, Ray, PHP, MariaDB, a CLI) is still alive."""
+    left = leftover_processes(TEST_RUN_TOKEN)
+    if left:
+        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
+            "processes started by this test run are still alive (now stopped): "
+            + "; ".join(left),
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="module")

