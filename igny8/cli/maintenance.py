@@ -13,6 +13,7 @@ from igny8.config import get_settings
 from igny8.memory import maintenance_repo as repo
 from igny8.memory.tenancy import NotFound, get_site, local_account
 from igny8.services import open_services
+from igny8.workflows import shutdown
 from igny8.workflows.maintenance_worker import run_site_maintenance, run_worker
 
 schedule_app = typer.Typer(help="When each site's maintenance runs.", no_args_is_help=True)
@@ -82,15 +83,13 @@ def worker(
 ) -> None:
     """Run scheduled maintenance for every site whose run is due, until stopped."""
     settings = get_settings()
+    shutdown.install(cooperative=True, grace_s=settings.stop_grace_s)
     with open_services(settings) as runtime:
-        console.print("worker started; Ctrl-C stops it")
-        try:
-            total = run_worker(
-                runtime,
-                once=once,
-                poll_s=poll or settings.worker_poll_s,
-                on_report=lambda site, report: console.print(f"site {site}: {json.dumps(report, default=str)[:300]}"),
-            )
-        except KeyboardInterrupt:
-            total = 0
-    console.print(f"{total} maintenance runs")
+        console.print("worker started; Ctrl-C or SIGTERM stops it after the run in flight")
+        total = run_worker(
+            runtime,
+            once=once,
+            poll_s=poll or settings.worker_poll_s,
+            on_report=lambda site, report: console.print(f"site {site}: {json.dumps(report, default=str)[:300]}"),
+        )
+    console.print(f"{total} maintenance runs{' (stopped on request)' if shutdown.stop_requested() else ''}")

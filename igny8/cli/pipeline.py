@@ -81,6 +81,8 @@ def pipeline_status_command(site: int = typer.Option(...), as_json: bool = typer
     if as_json:
         print(json.dumps(status, indent=2, default=str))
         return
+    for alert in status["alerts"]:
+        console.print(f"[bold yellow]{alert}[/]")
     counts = status["counts"]
     console.print(" · ".join(f"{k} {v}" for k, v in counts.items()))
     for run in status["runs"]:

@@ -4,6 +4,7 @@ whose worker died continues where it stopped."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -13,13 +14,14 @@ from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from igny8.domain.blueprint import Blueprint
-from igny8.graphs import chain, runs_if_chosen
+from igny8.graphs import Node, chain, runs_if_chosen
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.health_history import latest_health_score, record_health
 from igny8.memory.site_content import content_states, count_content, link_slugs
 from igny8.services import Services
 from igny8.stages.linking import audit_site, link_site
 from igny8.stages.optimize import optimise_lowest
+from igny8.stages.outages import alerts, describe, outage_service, record_outage
 from igny8.tools.sag.health import SiteState, score_health
 
 HEALTH_DROP_ALERT = 10.0
@@ -55,6 +57,28 @@ class MaintenanceContext:
     write_pages: WritePages
 
 
+def waits_out_outages(task: str) -> Callable[[Node], Node]:
+    """A maintenance task that meets a third-party outage records it (retried by the worker with backoff)
+    and reports itself waiting, so the run completes its other tasks."""
+
+    def wrap(node: Node) -> Node:
+        @functools.wraps(node)
+        def tolerant(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
+            try:
+                return node(state, runtime)
+            except Exception as exc:
+                service = outage_service(exc)
+                if service is None:
+                    raise
+                with runtime.context.runtime.database.connection() as conn:
+                    row = record_outage(conn, site_id=state["site_id"], service=service, exc=exc, retry_tasks=[task])
+                return {"report": {task: {"waiting": describe(row)}}}
+
+        return tolerant
+
+    return wrap
+
+
 def _blueprint(ctx: MaintenanceContext, state: MaintenanceState) -> Blueprint:
     with ctx.runtime.database.connection() as conn:
         return get_blueprint(conn, account_id=state["account_id"], site_id=state["site_id"])
@@ -86,7 +110,8 @@ def check_health(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) 
             score=health.score,
             components=[c.model_dump() for c in health.components],
         )
-    report: dict[str, Any] = {"health": health.score}
+        waiting_on = alerts(conn, site_id=state["site_id"])
+    report: dict[str, Any] = {"health": health.score, **({"alerts": waiting_on} if waiting_on else {})}
     if previous is not None and previous - health.score >= HEALTH_DROP_ALERT:
         report["proposal"] = (
             f"health fell from {previous:.0f} to {health.score:.0f}: review the blueprint and consider a new version"
@@ -95,6 +120,7 @@ def check_health(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) 
 
 
 @runs_if_chosen("links", field="tasks")
+@waits_out_outages("links")
 def audit_and_repair_links(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
     ctx = runtime.context
     blueprint = _blueprint(ctx, state)
@@ -127,6 +153,7 @@ def audit_and_repair_links(state: MaintenanceState, runtime: Runtime[Maintenance
 
 
 @runs_if_chosen("optimize", field="tasks")
+@waits_out_outages("optimize")
 def reoptimize(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
     ctx = runtime.context
     results = optimise_lowest(
@@ -146,6 +173,7 @@ def reoptimize(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) ->
 
 
 @runs_if_chosen("gaps", field="tasks")
+@waits_out_outages("gaps")
 def fill_gaps(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
     ctx = runtime.context
     with ctx.runtime.database.connection() as conn:

@@ -18,6 +18,7 @@ from igny8.memory.checkpoints import open_checkpointer
 from igny8.memory.tenancy import get_site
 from igny8.ray_cluster.executor import executor_for, provider_limit
 from igny8.services import Services
+from igny8.stages.outages import alerts
 from igny8.stages.work import WorkerSpec
 
 
@@ -120,8 +121,10 @@ def pipeline_status(runtime: Services, *, account_id: int, site_id: int) -> dict
         get_site(conn, account_id=account_id, site_id=site_id)
         counts = pipeline_runs.pipeline_counts(conn, site_id=site_id)
         runs = pipeline_runs.recent_runs(conn, site_id=site_id)
+        waiting_on = alerts(conn, site_id=site_id)
     return {
         "counts": counts,
+        "alerts": waiting_on,
         "runs": [
             {
                 **r,
