@@ -17,8 +17,9 @@ def migration_files() -> list[tuple[str, str]]:
     return [(entry.name.removesuffix(".sql"), entry.read_text(encoding="utf-8")) for entry in files]
 
 
-def apply_migrations(conn: psycopg.Connection) -> list[str]:
-    """Apply the migrations not yet recorded; return the versions applied now."""
+def apply_migrations(conn: psycopg.Connection, *, until: str | None = None) -> list[str]:
+    """Apply the migrations not yet recorded (up to and including version ``until``, when given); return the
+    versions applied now."""
     applied_now: list[str] = []
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
@@ -29,6 +30,8 @@ def apply_migrations(conn: psycopg.Connection) -> list[str]:
         with conn.cursor(row_factory=tuple_row) as cur:
             done = {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
         for version, sql in migration_files():
+            if until is not None and version > until:
+                break
             if version in done:
                 continue
             conn.execute(sql)  # type: ignore[arg-type]  # trusted files shipped with the package
