@@ -8,13 +8,18 @@ of batches in flight is capped by the model provider's concurrency limit.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+import psutil
 
 from igny8.config import Settings
 
@@ -79,22 +84,35 @@ class RayExecutor:
     temp_dir: str | None = None
     started_here: bool = False
     name: str = "ray"
+    _node_processes: list[psutil.Process] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         import ray
 
         if not ray.is_initialized():
-            if self.address:
-                ray.init(address=self.address, log_to_driver=False)
-            else:
-                ray.init(
-                    num_cpus=self.num_cpus,
-                    resources={MODEL_RESOURCE: self.num_cpus},
-                    include_dashboard=False,
-                    log_to_driver=False,
-                    _temp_dir=self.temp_dir,
-                )
+            # ray.init installs its own SIGTERM handler (sys.exit); the process's own stop handling comes back
+            # after it. A stop during the start (or a failed start) takes the node's processes with it.
+            handlers = _stop_handlers()
+            before = {p.pid for p in psutil.Process().children(recursive=True)}
             self.started_here = True
+            try:
+                if self.address:
+                    ray.init(address=self.address, log_to_driver=False)
+                else:
+                    ray.init(
+                        num_cpus=self.num_cpus,
+                        resources={MODEL_RESOURCE: self.num_cpus},
+                        include_dashboard=False,
+                        log_to_driver=False,
+                        _temp_dir=self.temp_dir,
+                    )
+            except BaseException:
+                self._node_processes = _new_children(before)
+                self.close()
+                raise
+            finally:
+                _restore_stop_handlers(handlers)
+            self._node_processes = _new_children(before)
         self._remote = ray.remote(run_batch)
 
     def map(
@@ -117,8 +135,32 @@ class RayExecutor:
     def close(self) -> None:
         import ray
 
-        if self.started_here and ray.is_initialized():
+        if not self.started_here:
+            return
+        if ray.is_initialized():
             ray.shutdown()
+        # Ray's node agents can outlive a shutdown that interrupted a wait: nothing of ours stays behind.
+        _, alive = psutil.wait_procs(self._node_processes, timeout=5)
+        for process in alive:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+        self._node_processes = []
+
+
+def _new_children(before: set[int]) -> list[psutil.Process]:
+    return [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
+
+
+def _stop_handlers() -> dict[int, Any]:
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+
+
+def _restore_stop_handlers(handlers: dict[int, Any]) -> None:
+    for signum, handler in handlers.items():
+        if handler is not None:
+            signal.signal(signum, handler)
 
 
 # Ray puts Unix sockets under its temp dir (…/session_<date>_<pid>/sockets/plasma_store), and a socket path
