@@ -12,9 +12,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from igny8.catalog.loader import CatalogError
 from igny8.catalog.validation import Violation, validate_template
 from igny8.domain.catalog import AttributeSpec, Industry, KeywordTemplate, SectorInfo, SectorTemplate
 from igny8.llm.gateway import Meter, ModelGateway
+from igny8.llm.local_provider import PROVIDER as LOCAL_PROVIDER
 
 Value = Annotated[str, Field(min_length=2, max_length=40)]
 
@@ -46,7 +48,20 @@ class TemplateRefused(ValueError):
         super().__init__(
             f"the architect model's attribute template for {sector!r} breaks the hard constraints even after a "
             f"repair attempt:\n{listed}\nConfigure a more capable architect model (IGNY8_ARCHITECT_MODEL) or "
-            "author the template as data."
+            "write the template yourself and pass it with --template FILE."
+        )
+
+
+class ArchitectUnavailable(CatalogError):
+    """Only the embedded model is configured: too small to design a sector's grid. Says what to do."""
+
+    def __init__(self, sector: str, model: str) -> None:
+        super().__init__(
+            f"sector {sector!r} has no attribute template, and the embedded model ({model}) is too small to "
+            "design one. Either configure a capable architect model (IGNY8_ARCHITECT_MODEL=openai/gpt-4o-mini "
+            "with IGNY8_MODEL_API_KEY, or a vLLM/Ollama server with IGNY8_MODEL_API_BASE), or write the template "
+            "and pass it with --template FILE (start from a shipped one: `igny8 catalog template dental-clinics "
+            "> my-sector.yaml`, or see examples/templates/)."
         )
 
 
@@ -58,7 +73,8 @@ feature, brand, location type, price tier). Rules:
   'General', 'Various'; no value repeated; at most 5 words, no punctuation.
 - keyword templates are real searches with placeholders {attribute_slug} naming your attributes (one or two per
   pattern), e.g. "{treatment} cost", "how long does {treatment} take", "{treatment} for {patient_group}".
-  Every primary and secondary attribute appears in at least one template; 12-30 templates; all four intents where they apply."""
+  Every primary and secondary attribute appears in at least one template; 12-30 templates; all four intents
+  where they apply."""
 
 
 def _to_template(industry: Industry, sector: SectorInfo, found: DiscoveredTemplate) -> SectorTemplate:
@@ -83,6 +99,9 @@ class ArchitectAgent:
         example: SectorTemplate | None = None,
         meter: Meter | None = None,
     ) -> SectorTemplate:
+        model = self.gateway.model_for("architect")
+        if model.startswith(f"{LOCAL_PROVIDER}/"):
+            raise ArchitectUnavailable(sector.name, model)
         ask = f"Industry: {industry.name}. Sector: {sector.name}. Site types: {', '.join(sector.site_types)}."
         if example is not None:
             shown = example.model_dump(include={"attributes", "keyword_templates"})

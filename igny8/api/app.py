@@ -1,9 +1,11 @@
-"""The FastAPI application: middleware (request ids, body size limit), error envelopes, routers."""
+"""The FastAPI application: middleware (request ids, body size and time limits), error envelopes, routers,
+the declared contract, and what each server process holds (async pool, key cache, rate limiter)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,70 +13,22 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from igny8.api.contract import allowed_methods, error_statuses, install_contract
+from igny8.api.deps import ServiceState, get_principal, require_account_key, require_site_key
 from igny8.api.envelope import ApiError, error, request_id
-from igny8.api.routes import accounts, chat, plugin, sites
+from igny8.api.middleware import BodyLimit, RequestId, TimeLimit
+from igny8.api.rate_limit import RateLimiter
+from igny8.api.routes import accounts, chat, credits, plugin, plugin_sync, sites
+from igny8.memory.async_pool import async_pool
+from igny8.memory.key_cache import KeyCache, listen_for_revocations
 from igny8.memory.secret_box import secret_box_for
 from igny8.services import Services
+from igny8.web.mount import install_web_app
 from igny8.workflows.chat_sessions import ChatRunner, SessionRefused
 from igny8.workflows.public_errors import INTERNAL_ERROR, KNOWN_ERRORS, public_error
 
 log = logging.getLogger(__name__)
-
-
-class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413, whether or not Content-Length is sent."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, send)
-            return
-        # Read the body first (it is small by definition), refusing it as soon as it passes the limit,
-        # then hand the application a replay of it.
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limit:
-                await self._refuse(scope, send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        request = Request(scope)
-        response = error(request, 413, f"the request body is larger than {self.limit} bytes")
-        await response(scope, _no_body, send)
-
-
-async def _no_body() -> Message:
-    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 def _field_errors(exc: RequestValidationError) -> tuple[int, str, dict[str, list[str]]]:
@@ -91,6 +45,14 @@ def _field_errors(exc: RequestValidationError) -> tuple[int, str, dict[str, list
     return 422, "the request does not validate; see errors", errors
 
 
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Any:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # every method of the path, not only those of the first route that matched
+        allowed = request.app.state.allowed_methods(request.url.path) or headers.get("Allow", "").split(", ")
+        headers["Allow"] = ", ".join(allowed)
+    return error(request, exc.status_code, str(exc.detail), headers=headers)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     """Every error becomes the envelope with a message that says what to fix; exception text and tracebacks
     go to the server log only, under the request id."""
@@ -104,9 +66,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         status, message, errors = _field_errors(exc)
         return error(request, status, message, errors)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
-        return error(request, exc.status_code, str(exc.detail))
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
 
     @app.exception_handler(SessionRefused)
     async def session_refused(request: Request, exc: SessionRefused) -> Any:
@@ -140,7 +100,27 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error(request, 500, INTERNAL_ERROR)
 
 
-def create_app(runtime: Services, *, max_body_bytes: int = 1_048_576) -> FastAPI:
+@asynccontextmanager
+async def _service_state(app: FastAPI, runtime: Services) -> AsyncIterator[None]:
+    """This process's async pool, key cache (cleared by revocation notices) and rate limiter."""
+    settings = runtime.settings
+    pool = async_pool(runtime.database.url, max_size=settings.api_pool_size)
+    await pool.open()
+    keys = KeyCache(settings.api_key_cache_s)
+    listener = asyncio.create_task(listen_for_revocations(runtime.database.url, keys))
+    app.state.service = ServiceState(pool, keys, RateLimiter(settings.api_rate_limit_per_s, settings.api_rate_burst))
+    try:
+        yield
+    finally:
+        app.state.service = None
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listener
+        await pool.close()
+
+
+def create_app(runtime: Services, *, max_body_bytes: int = 1_048_576, close_database: bool = False) -> FastAPI:
+    """The application on ``runtime``; ``close_database``: the app owns the database and closes it on exit."""
     # Fail before serving anything when stored credentials could not be read (production without
     # IGNY8_SECRET_KEY raises SecretKeyMissing, whose message says what to set); elsewhere this creates the
     # generated key file once.
@@ -151,9 +131,12 @@ def create_app(runtime: Services, *, max_body_bytes: int = 1_048_576) -> FastAPI
         runner = ChatRunner.for_runtime(runtime)
         app.state.chat_runner = runner
         try:
-            yield
+            async with _service_state(app, runtime):
+                yield
         finally:
             runner.shutdown()
+            if close_database:
+                runtime.database.close()
 
     app = FastAPI(
         title="IGNY8 API",
@@ -164,17 +147,19 @@ def create_app(runtime: Services, *, max_body_bytes: int = 1_048_576) -> FastAPI
     )
     app.state.runtime = runtime
 
-    @app.middleware("http")
-    async def add_request_id(request: Request, call_next: Any) -> Any:
-        request.state.request_id = (
-            request.state.request_id if getattr(request.state, "request_id", None) else uuid.uuid4().hex
-        )
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
-
+    app.add_middleware(RequestId)
     _install_error_handlers(app)
-    for module in (accounts, sites, plugin, chat):
-        app.include_router(module.router, prefix="/api/v1")
+    routers = [module.router for module in (accounts, sites, plugin, plugin_sync, chat, credits)]
+    for router in routers:
+        app.include_router(router, prefix="/api/v1")
+    app.state.allowed_methods = allowed_methods(routers, "/api/v1")
+    install_contract(
+        app,
+        error_statuses(
+            routers, "/api/v1", authenticated_by=get_principal, kinds={require_account_key, require_site_key}
+        ),
+    )
+    install_web_app(app)  # the web app at / (igny8/web), outside the OpenAPI schema
     app.add_middleware(BodyLimit, limit=max_body_bytes)
+    app.add_middleware(TimeLimit, seconds=runtime.settings.api_request_timeout_s)
     return app

@@ -1,27 +1,60 @@
-"""Dependencies as Annotated aliases: the database, the caller's principal, a site the caller may reach."""
+"""Dependencies as Annotated aliases: the database, the caller's principal, a site the caller may reach.
+
+The principal is resolved on the event loop: a recent lookup comes from the key cache, otherwise one query
+on the async pool; then the key's rate limit is counted. Dependencies that do no I/O are ``async`` so that
+none of them costs a trip through the thread pool."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader
+from psycopg_pool import AsyncConnectionPool
 
 from igny8.api.envelope import ApiError
-from igny8.memory.api_keys import Principal, authenticate
+from igny8.api.rate_limit import RateLimiter
+from igny8.memory.api_keys import Principal, authenticate_async
 from igny8.memory.database import Database
+from igny8.memory.key_cache import MISS, KeyCache
 from igny8.services import Services
 from igny8.workflows.chat_sessions import ChatRunner
 
+API_KEY_HEADER = "X-IGNY8-API-KEY"
+api_key_scheme = APIKeyHeader(
+    name=API_KEY_HEADER,
+    scheme_name="ApiKey",
+    description="An account key (every site of the account) or a site key (that site: the WordPress plugin).",
+    auto_error=False,
+)
 
-def get_runtime(request: Request) -> Services:
+
+@dataclass
+class ServiceState:
+    """What one server process holds for the request path: the async pool, the key cache, the rate limiter."""
+
+    pool: AsyncConnectionPool
+    keys: KeyCache
+    limiter: RateLimiter
+
+
+async def get_runtime(request: Request) -> Services:
     return request.app.state.runtime
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     return request.app.state.runtime.database
 
 
-def get_chat_runner(request: Request) -> ChatRunner:
+def _service_state(request: Request) -> ServiceState:
+    state: ServiceState | None = getattr(request.app.state, "service", None)
+    if state is None:  # the app was served without its lifespan (which opens the pool)
+        raise ApiError(503, "the service is starting or stopping: try again in a moment")
+    return state
+
+
+async def get_chat_runner(request: Request) -> ChatRunner:
     runner: ChatRunner | None = getattr(request.app.state, "chat_runner", None)
     if runner is None:  # the app was served without its lifespan (which starts the pool)
         raise ApiError(503, "chat sessions are not available: the server started without its lifespan events")
@@ -31,24 +64,33 @@ def get_chat_runner(request: Request) -> ChatRunner:
 RuntimeDep = Annotated[Services, Depends(get_runtime)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 ChatRunnerDep = Annotated[ChatRunner, Depends(get_chat_runner)]
+ServiceStateDep = Annotated[ServiceState, Depends(_service_state)]
 
 
-def get_principal(
-    database: DatabaseDep, api_key: Annotated[str | None, Header(alias="X-IGNY8-API-KEY")] = None
+async def get_principal(
+    request: Request, service: ServiceStateDep, api_key: Annotated[str | None, Depends(api_key_scheme)] = None
 ) -> Principal:
     if not api_key:
-        raise ApiError(401, "missing API key: send it in the X-IGNY8-API-KEY header")
-    with database.connection() as conn:
-        principal = authenticate(conn, api_key)
-    if principal is None:
+        raise ApiError(401, f"missing API key: send it in the {API_KEY_HEADER} header")
+    principal = service.keys.get(api_key)
+    if principal is MISS:
+        async with service.pool.connection() as conn:
+            principal = await authenticate_async(conn, api_key)
+        service.keys.put(api_key, principal)
+    if not isinstance(principal, Principal):
         raise ApiError(401, "the API key is not valid (wrong, revoked or mistyped)")
+    wait_s = service.limiter.retry_after(principal.key_id)
+    if wait_s:
+        raise ApiError(
+            429, f"too many requests for this key: try again in {wait_s} s", headers={"Retry-After": str(wait_s)}
+        )
     return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_account_key(principal: PrincipalDep) -> Principal:
+async def require_account_key(principal: PrincipalDep) -> Principal:
     if principal.site_id is not None:
         raise ApiError(403, "this endpoint needs an account key; a site key reaches only its own site")
     return principal
@@ -57,7 +99,7 @@ def require_account_key(principal: PrincipalDep) -> Principal:
 AccountPrincipalDep = Annotated[Principal, Depends(require_account_key)]
 
 
-def require_site_key(principal: PrincipalDep) -> Principal:
+async def require_site_key(principal: PrincipalDep) -> Principal:
     if principal.site_id is None:
         raise ApiError(403, "this endpoint is for the WordPress plugin: use the site's key")
     return principal

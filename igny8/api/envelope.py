@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 
 def request_id(request: Request) -> str:
@@ -54,3 +54,10 @@ class ApiError(Exception):
         self.message = message
         self.errors = errors or {}
         self.headers = headers or {}
+
+
+def ok_encoded(request: Request, data: bytes, headers: dict[str, str] | None = None) -> Response:
+    """The success envelope around ``data`` already encoded as JSON (a cached view is encoded once)."""
+    rid = request_id(request)
+    body = b'{"success":true,"data":' + data + b',"message":"","request_id":"' + rid.encode() + b'"}'
+    return Response(body, media_type="application/json", headers={**(headers or {}), "X-Request-ID": rid})

@@ -13,8 +13,8 @@ from langgraph.types import Command
 from rich.table import Table
 
 from igny8.catalog.build_request import load_business_file, resolve_sectors
-from igny8.catalog.loader import CatalogError, load_catalog, load_template_files
-from igny8.catalog.validation import validate_catalog
+from igny8.catalog.loader import CatalogError, load_catalog
+from igny8.catalog.template_file import load_template_file
 from igny8.cli.app import app, console, err_console, fail
 from igny8.config import get_settings
 from igny8.domain.blueprint import Blueprint
@@ -23,93 +23,14 @@ from igny8.graphs.site_build import BuildRequest, SiteBuildContext, build_graph,
 from igny8.memory.blueprints import activate_blueprint, get_blueprint, list_blueprints
 from igny8.memory.checkpoints import open_checkpointer
 from igny8.memory.database import DatabaseUnavailable
+from igny8.memory.sector_templates_repo import save_sector_template
 from igny8.memory.tenancy import NotFound, local_account
 from igny8.services import open_services
 from igny8.tools.sag.attribute_population import PopulationError
 from igny8.tools.sag.review_commands import REVIEW_HELP, parse_review_lines
 
-catalog_app = typer.Typer(help="The industry catalog and sector attribute templates.", no_args_is_help=True)
 blueprint_app = typer.Typer(help="Design, inspect and activate site blueprints.", no_args_is_help=True)
-app.add_typer(catalog_app, name="catalog")
 app.add_typer(blueprint_app, name="blueprint")
-
-
-@catalog_app.command("industries")
-def catalog_industries(as_json: bool = typer.Option(False, "--json")) -> None:
-    """List the industries."""
-    catalog = load_catalog()
-    rows = [
-        {
-            "slug": i.slug,
-            "name": i.name,
-            "sectors": len(i.sectors),
-            "templates": sum(1 for s in i.sectors if s.slug in catalog.templates),
-        }
-        for i in catalog.industries
-    ]
-    if as_json:
-        print(json.dumps(rows, indent=2))
-        return
-    table = Table(title=f"{len(rows)} industries, {catalog.sector_count} sectors")
-    for column in ("slug", "name", "sectors", "templates"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*(str(row[c]) for c in ("slug", "name", "sectors", "templates")))
-    console.print(table)
-
-
-@catalog_app.command("sectors")
-def catalog_sectors(
-    industry: str | None = typer.Option(None, help="Only this industry."), as_json: bool = typer.Option(False, "--json")
-) -> None:
-    """List the sectors, with their site types and whether a template is authored."""
-    catalog = load_catalog()
-    try:
-        industries = [catalog.industry(industry)] if industry else catalog.industries
-    except CatalogError as exc:
-        raise fail(str(exc)) from exc
-    rows = [
-        {
-            "industry": i.slug,
-            "slug": s.slug,
-            "name": s.name,
-            "site_types": s.site_types,
-            "template": s.slug in catalog.templates,
-        }
-        for i in industries
-        for s in i.sectors
-    ]
-    if as_json:
-        print(json.dumps(rows, indent=2))
-        return
-    table = Table(title=f"{len(rows)} sectors")
-    for column in ("industry", "slug", "name", "site types", "template"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(
-            row["industry"],
-            row["slug"],
-            row["name"],
-            ", ".join(row["site_types"]),
-            "authored" if row["template"] else "on demand",
-        )
-    console.print(table)
-
-
-@catalog_app.command("validate")
-def catalog_validate() -> None:
-    """Check every template against the hard constraints and list each violation."""
-    templates, problems = load_template_files()
-    catalog = load_catalog()
-    violations = validate_catalog(catalog, problems)
-    for violation in violations:
-        console.print(f"[red]✗[/] {violation}")
-    console.print(
-        f"{len(catalog.industries)} industries, {catalog.sector_count} sectors, "
-        f"{len(templates)} authored templates: {len(violations)} violations"
-    )
-    if violations:
-        raise typer.Exit(1)
 
 
 def _show_attributes(payload: dict[str, Any]) -> None:
@@ -215,6 +136,9 @@ def blueprint_create(
     sector: list[str] = typer.Option(..., help="Sector slug or name; repeat for up to five."),
     site_type: str = typer.Option(..., help="ecommerce, local_service, saas or blog."),
     business: Path | None = typer.Option(None, help="YAML or JSON file with the business's own details."),
+    template: list[Path] = typer.Option(
+        [], help="YAML or JSON attribute template for a sector (one outside the catalog too); repeatable."
+    ),
     site: int | None = typer.Option(None, help="An existing site id; default creates a new site."),
     name: str | None = typer.Option(None, help="Name of the new site."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Approve the reviews without asking."),
@@ -228,6 +152,7 @@ def blueprint_create(
         sectors=sector,
         site_type=site_type,
         business=business,
+        templates=template,
         site=site,
         name=name,
         interactive=not yes,
@@ -242,6 +167,7 @@ def create_blueprint(
     sectors: list[str],
     site_type: str,
     business: Path | None = None,
+    templates: list[Path] | None = None,
     site: int | None = None,
     name: str | None = None,
     interactive: bool = False,
@@ -251,8 +177,9 @@ def create_blueprint(
     return the stored blueprint. Errors exit with a message that says what to fix."""
     catalog = load_catalog()
     try:
-        industry_entry, resolved = resolve_sectors(catalog, industry, sectors, site_type)
+        industry_entry, resolved = resolve_sectors(catalog, industry, sectors, site_type, allow_custom=True)
         details = load_business_file(business) if business else BusinessDetails()
+        written = [load_template_file(p, industry=industry_entry.slug, sectors=resolved) for p in templates or []]
     except CatalogError as exc:
         raise fail(str(exc)) from exc
     settings = get_settings()
@@ -261,6 +188,11 @@ def create_blueprint(
         with open_services(settings) as runtime:
             with runtime.database.connection() as conn:
                 account = local_account(conn)
+                names = {s.slug: s.name for s in resolved}
+                for written_template in written:  # kept for the account's other sites too
+                    save_sector_template(
+                        conn, written_template, account_id=account, name=names[written_template.sector]
+                    )
             request = BuildRequest(
                 account_id=account,
                 site_id=site,

@@ -24,16 +24,36 @@ app.add_typer(site_app, name="site")
 def serve(
     host: str | None = typer.Option(None, help="Default IGNY8_API_HOST (127.0.0.1)."),
     port: int | None = typer.Option(None, help="Default IGNY8_API_PORT (8088)."),
+    workers: int | None = typer.Option(None, min=1, max=64, help="Server processes; default IGNY8_API_WORKERS (1)."),
 ) -> None:
     """Run the HTTP API (OpenAPI at /docs and /openapi.json)."""
     import uvicorn
 
     from igny8.api.app import create_app
+    from igny8.workflows import shutdown
 
+    # uvicorn finishes the requests in flight on SIGTERM/SIGINT, then re-raises the signal: cooperative
+    # handling turns that into a normal return (exit 0, the embedded database released).
     settings = get_settings()
-    with open_services(settings) as runtime:
-        application = create_app(runtime, max_body_bytes=settings.api_max_body_bytes)
-        uvicorn.run(application, host=host or settings.api_host, port=port or settings.api_port, log_level="info")
+    shutdown.install(cooperative=True)
+    options = {
+        "host": host or settings.api_host,
+        "port": port or settings.api_port,
+        "log_level": "info",
+        "access_log": settings.api_access_log,
+        "timeout_graceful_shutdown": int(settings.stop_grace_s),
+    }
+    with open_services(settings) as runtime:  # migrations applied (and the embedded server held) once, here
+        if (workers or settings.api_workers) > 1:  # each process opens its own pools, key cache and limiter
+            uvicorn.run(
+                "igny8.api.process:service_app",
+                factory=True,
+                workers=workers or settings.api_workers,
+                timeout_worker_healthcheck=120,  # a process opens its services before it answers (seconds)
+                **options,
+            )
+        else:
+            uvicorn.run(create_app(runtime, max_body_bytes=settings.api_max_body_bytes), **options)
 
 
 @account_app.command("create")

@@ -22,6 +22,7 @@ from igny8.services import Services
 from igny8.stages.linking import audit_site, link_site
 from igny8.stages.optimize import optimise_lowest
 from igny8.stages.outages import alerts, describe, outage_service, record_outage
+from igny8.stages.search_signals import search_signals
 from igny8.tools.sag.health import SiteState, score_health
 
 HEALTH_DROP_ALERT = 10.0
@@ -49,12 +50,16 @@ class MaintenanceState(MaintenanceInput):
 # Writes the site's next pages (account id, site id, how many pages in all) and returns the run's counts.
 # The caller hands it in, so this graph does not import the workflow that runs the pipeline graph.
 WritePages = Callable[[int, int, int], dict[str, Any]]
+# Runs the site's Search Console work (account id, site id, blueprint): inspection share, sync, analysis and
+# actions. Handed in by the worker, like WritePages; None skips it.
+SearchConsoleWork = Callable[[int, int, Blueprint], dict[str, Any]]
 
 
 @dataclass
 class MaintenanceContext:
     runtime: Services
     write_pages: WritePages
+    search_console: SearchConsoleWork | None = None
 
 
 def waits_out_outages(task: str) -> Callable[[Node], Node]:
@@ -89,10 +94,13 @@ def site_state(ctx: MaintenanceContext, site_id: int) -> SiteState:
         rows = content_states(conn, site_id=site_id)
         links = link_slugs(conn, site_id=site_id)
     live = [r for r in rows if r["status"] in {"approved", "published"}]
+    signals = search_signals(ctx.runtime.database, site_id=site_id)
     return SiteState(
         published={r["slug"]: r["meta"].get("target_keywords", []) for r in live},
         links=links if live else None,
         valid_schema={r["slug"] for r in live if r["meta"].get("schema_valid")},
+        indexed=signals.indexed_slugs,
+        clicks_held=signals.clicks_held,
     )
 
 
@@ -192,10 +200,26 @@ def fill_gaps(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> 
     }
 
 
+@runs_if_chosen("search_console", field="tasks")
+@waits_out_outages("search_console")
+def search_console(state: MaintenanceState, runtime: Runtime[MaintenanceContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    if ctx.search_console is None:
+        return {"report": {"search_console": {"state": "not run by this worker"}}}
+    work = ctx.search_console(state["account_id"], state["site_id"], _blueprint(ctx, state))
+    return {"report": {"search_console": work}}
+
+
 builder = StateGraph(MaintenanceState, context_schema=MaintenanceContext, input_schema=MaintenanceInput)
 chain(
     builder,
-    [("links", audit_and_repair_links), ("optimize", reoptimize), ("gaps", fill_gaps), ("health", check_health)],
+    [
+        ("links", audit_and_repair_links),
+        ("optimize", reoptimize),
+        ("gaps", fill_gaps),
+        ("search_console", search_console),
+        ("health", check_health),
+    ],
 )
 
 

@@ -18,10 +18,11 @@ from langgraph.graph import StateGraph
 from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
+from igny8.agents.social import SocialAgent
 from igny8.domain.blueprint import Blueprint
 from igny8.graphs import chain, runs_if_chosen
 from igny8.llm.gateway import ModelGateway
-from igny8.memory import content_repo, wordpress_connections
+from igny8.memory import content_repo
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.database import Database
 from igny8.memory.tenancy import get_site
@@ -29,8 +30,10 @@ from igny8.ray_cluster.executor import StageExecutor
 from igny8.stages.briefs import build_brief, ordered_pages
 from igny8.stages.enhance import enhance_site
 from igny8.stages.linking import link_site
-from igny8.stages.publish import publish_site, wordpress_client_for_site
+from igny8.stages.publish_or_wait import publish_or_wait
 from igny8.stages.review import export_page, review_problems, write_preview
+from igny8.stages.social import run_social_stage
+from igny8.stages.video import run_video_stage
 from igny8.stages.work import STAGE_WORK, WorkerSpec
 
 
@@ -237,6 +240,9 @@ def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
             if row["id"] in published and not row["meta"].get("pending_rewrite"):
                 status = "published"  # review never moves a page that is out on the site back
                 kept_published += 1
+            elif row["status"] == "approved" and row["meta"].get("approved_by") == "person":
+                status = "approved"  # nor undoes a person's approval (the review queue, `publish`)
+                approved += 1
             else:
                 status = "approved" if not problems else "review"
                 approved += not problems
@@ -260,28 +266,41 @@ def review_export(state: PipelineState, runtime: Runtime[PipelineContext]) -> di
 
 
 def publish(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
-    """Stage 7: approved pages to WordPress, when the site has a connection (`igny8 publish connect`)."""
+    """Stage 7: approved pages to WordPress, when the site has a connection (`igny8 publish connect`).
+
+    WordPress being down does not fail the run: the pages wait and the worker retries (stages/outages)."""
     ctx = runtime.context
-    with ctx.database.connection() as conn:
-        if wordpress_connections.connection_base_url(conn, site_id=state["site_id"]) is None:
-            return {"log": ["no WordPress connection: publishing skipped (`igny8 publish connect`)"]}
-        client = wordpress_client_for_site(conn, account_id=state["account_id"], site_id=state["site_id"])
-    result = publish_site(
+    return publish_or_wait(
         ctx.database,
         account_id=state["account_id"],
         site_id=state["site_id"],
         blueprint=_blueprint(ctx, state),
-        client=client,
         progress=ctx.progress,
     )
-    return {
-        "counts": {
-            "published_created": result.created,
-            "published_updated": result.updated,
-            "publish_failures": len(result.failures),
-        },
-        "log": [f"WordPress: {result.created} created, {result.updated} updated, {len(result.failures)} failed"],
-    }
+
+
+def make_videos(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
+    """Stage 9 (before 8, so that posts can carry the video): a narrated video per page, when the site chose a
+    format (`igny8 social choose --video`); a page whose video fails is reported, publishing is never held."""
+    ctx = runtime.context
+    return run_video_stage(
+        ctx.database, ctx.spec.settings, account_id=state["account_id"], site_id=state["site_id"], progress=ctx.progress
+    )
+
+
+def promote_socially(state: PipelineState, runtime: Runtime[PipelineContext]) -> dict[str, Any]:
+    """Stage 8: posts for published pages on the site's chosen networks, scheduled, and the due ones sent."""
+    ctx = runtime.context
+    if ctx.gateway is None:
+        return {"log": ["social: no model gateway in this run; posts not planned"]}
+    return run_social_stage(
+        ctx.database,
+        SocialAgent(ctx.gateway),
+        ctx.spec.settings,
+        account_id=state["account_id"],
+        site_id=state["site_id"],
+        progress=ctx.progress,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +322,8 @@ PIPELINE_STAGES: tuple[Stage, ...] = (
     Stage("images", make_images),
     Stage("review", review_export),
     Stage("publish", publish),
+    Stage("video", make_videos),
+    Stage("social", promote_socially),
 )
 STAGES = tuple(stage.name for stage in PIPELINE_STAGES)
 

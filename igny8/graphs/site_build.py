@@ -19,14 +19,16 @@ from typing_extensions import TypedDict
 
 from igny8.agents.architect import ArchitectAgent
 from igny8.agents.clusterer import ClustererAgent
+from igny8.catalog.custom_sectors import sector_display_name, sector_info
 from igny8.catalog.loader import Catalog
 from igny8.domain.blueprint import Attribute, Cluster
 from igny8.domain.business import BusinessDetails
 from igny8.domain.catalog import KeywordTemplate, SectorTemplate
 from igny8.llm.embedder import Embedder
 from igny8.llm.gateway import Meter, ModelGateway
-from igny8.memory.blueprints import save_blueprint, store_sector_template, stored_sector_template
+from igny8.memory.blueprints import save_blueprint
 from igny8.memory.database import Database
+from igny8.memory.sector_templates_repo import find_sector_template, save_sector_template
 from igny8.memory.tenancy import create_site
 from igny8.services import Services
 from igny8.tools.sag.attribute_edits import EditError, ReviewAnswer, apply_attribute_edits, apply_cluster_edits
@@ -99,12 +101,11 @@ def load_templates(state: SiteBuildState, runtime: Runtime[SiteBuildContext]) ->
     templates: list[SectorTemplate] = []
     notes: list[str] = []
     for slug in request["sectors"]:
-        template = ctx.catalog.template(slug)
+        with ctx.database.connection() as conn:  # the account's own template first, then the catalog's
+            stored = find_sector_template(conn, slug, account_id=request["account_id"])
+        template = stored.template if stored else ctx.catalog.template(slug)
         if template is None:
-            with ctx.database.connection() as conn:
-                template = stored_sector_template(conn, slug)
-        if template is None:
-            sector = ctx.catalog.sector(slug, industry).sector
+            sector = sector_info(ctx.catalog, slug, request["site_type"])  # type: ignore[arg-type]
             example = next(
                 (ctx.catalog.template(s.slug) for s in industry.sectors if ctx.catalog.template(s.slug)), None
             )
@@ -115,7 +116,7 @@ def load_templates(state: SiteBuildState, runtime: Runtime[SiteBuildContext]) ->
                 meter=Meter(request["account_id"], request["site_id"], f"attribute_discovery:{slug}"),
             )
             with ctx.database.connection() as conn:
-                store_sector_template(conn, template)
+                save_sector_template(conn, template, account_id=request["account_id"], name=sector.name)
             notes.append(f"{slug}: attribute template designed by the architect agent (source ai_generated)")
         templates.append(template)
     return {
@@ -180,7 +181,7 @@ def review_attributes(
 
 def propose_clusters(state: SiteBuildState, runtime: Runtime[SiteBuildContext]) -> dict[str, Any]:
     ctx = runtime.context
-    names = {s: ctx.catalog.sector(s).sector.name for s in state["request"]["sectors"]}
+    names = {s: sector_display_name(ctx.catalog, s) for s in state["request"]["sectors"]}
     proposal = ClustererAgent(ctx.embedder).propose_clusters(_attribute_set(state), names)
     keywords = sum(len(c.keywords) for c in proposal.clusters)
     return {

@@ -20,6 +20,7 @@ import json
 import logging
 import threading
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -28,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from igny8.config import AGENT_ROLES, AgentRole, Settings
 from igny8.llm import fake
-from igny8.llm.credits import Completion, GeneratedImage, Meter, Usage, record_usage
+from igny8.llm.credits import Completion, GeneratedImage, Meter, Usage, record_usage, reserved
 from igny8.llm.providers import (
     OWN_PROVIDERS,
     provider_of,
@@ -185,8 +186,17 @@ class ModelGateway:
         )
         with self.database.connection() as conn:
             record_usage(
-                conn, usage, account_id=meter.account_id, site_id=meter.site_id, idempotency_key=meter.idempotency_key
+                conn,
+                usage,
+                account_id=meter.account_id,
+                site_id=meter.site_id,
+                idempotency_key=meter.idempotency_key,
+                default_plan=self.settings.default_plan,
             )
+
+    def _reserved(self, operation: str, meter: Meter | None) -> AbstractContextManager[None]:
+        """Credits set aside before the call (OutOfCredits when the payer cannot cover it), given back if it fails."""
+        return reserved(self.database, operation, meter, default_plan=self.settings.default_plan)
 
     def complete(
         self,
@@ -203,7 +213,8 @@ class ModelGateway:
         params: dict[str, Any] = {"max_tokens": max_tokens}
         if temperature is not None:
             params["temperature"] = temperature
-        completion = self._call(role, messages, **params)
+        with self._reserved(operation, meter):
+            completion = self._call(role, messages, **params)
         if charge:
             self.charge(role, operation, [completion], meter)
         return completion
@@ -289,37 +300,38 @@ class ModelGateway:
         formats = self._response_formats(model, output_type)
         calls: list[Completion] = []
         last_error = ""
-        for attempt in range(2):
-            completion = self._call_for_json(role, model, conversation, params, formats)
-            calls.append(completion)
-            try:
-                result = output_type.model_validate(restore_defaults(parse_json(completion.text), output_type))
-            except (ValidationError, ValueError) as error:
-                summary = (
-                    validation_summary(error)
-                    if isinstance(error, ValidationError | json.JSONDecodeError)
-                    else str(error)
+        with self._reserved(operation, meter):
+            for attempt in range(2):
+                completion = self._call_for_json(role, model, conversation, params, formats)
+                calls.append(completion)
+                try:
+                    result = output_type.model_validate(restore_defaults(parse_json(completion.text), output_type))
+                except (ValidationError, ValueError) as error:
+                    summary = (
+                        validation_summary(error)
+                        if isinstance(error, ValidationError | json.JSONDecodeError)
+                        else str(error)
+                    )
+                    last_error = summary
+                    log.info("model answer for %s failed validation (attempt %d): %s", operation, attempt + 1, summary)
+                    conversation = [
+                        *conversation,
+                        {"role": "assistant", "content": completion.text},
+                        {
+                            "role": "user",
+                            "content": f"That answer is invalid: {summary}. "
+                            "Reply again with only the corrected JSON object.",
+                        },
+                    ]
+                    continue
+                self.charge(role, operation, calls, meter)
+                return result
+            raise ModelOutputError(
+                self._redact(
+                    f"the {role} model ({model}) returned an answer for {operation} that does not match "
+                    f"{output_type.__name__} even after a repair attempt: {last_error}"
                 )
-                last_error = summary
-                log.info("model answer for %s failed validation (attempt %d): %s", operation, attempt + 1, summary)
-                conversation = [
-                    *conversation,
-                    {"role": "assistant", "content": completion.text},
-                    {
-                        "role": "user",
-                        "content": f"That answer is invalid: {summary}. "
-                        "Reply again with only the corrected JSON object.",
-                    },
-                ]
-                continue
-            self.charge(role, operation, calls, meter)
-            return result
-        raise ModelOutputError(
-            self._redact(
-                f"the {role} model ({model}) returned an answer for {operation} that does not match "
-                f"{output_type.__name__} even after a repair attempt: {last_error}"
             )
-        )
 
     # -- images ----------------------------------------------------------------------------------
     def image(
@@ -344,22 +356,8 @@ class ModelGateway:
         if size is not None:
             params["size"] = size
         floor_key = f"image:{model}"
-        while True:
-            ask_base64 = self._format_floor.get(floor_key, 0) == 0
-            try:
-                response = litellm.image_generation(
-                    prompt=prompt, n=1, **params, **({"response_format": "b64_json"} if ask_base64 else {})
-                )
-                data = self._image_bytes(response.data[0])
-                break
-            except Exception as error:
-                if ask_base64 and rejects_response_format(error):
-                    log.warning("%s refused response_format b64_json (%s); asking without it", model, error)
-                    with self._router_lock:
-                        self._format_floor[floor_key] = 1
-                    continue
-                self._scrub(error)
-                raise
+        with self._reserved(operation, meter):
+            response, data = self._generate_image(prompt, model, params, floor_key)
         usage = getattr(response, "usage", None)
         image = GeneratedImage(
             data=data,
@@ -369,6 +367,24 @@ class ModelGateway:
         )
         self.charge(IMAGE_ROLE, operation, [image], meter)
         return image
+
+    def _generate_image(self, prompt: str, model: str, params: dict[str, Any], floor_key: str) -> tuple[Any, bytes]:
+        """The provider's answer and the image bytes (base64 asked first; a refusal is remembered)."""
+        while True:
+            ask_base64 = self._format_floor.get(floor_key, 0) == 0
+            try:
+                response = litellm.image_generation(
+                    prompt=prompt, n=1, **params, **({"response_format": "b64_json"} if ask_base64 else {})
+                )
+                return response, self._image_bytes(response.data[0])
+            except Exception as error:
+                if ask_base64 and rejects_response_format(error):
+                    log.warning("%s refused response_format b64_json (%s); asking without it", model, error)
+                    with self._router_lock:
+                        self._format_floor[floor_key] = 1
+                    continue
+                self._scrub(error)
+                raise
 
     def _image_bytes(self, item: Any) -> bytes:
         encoded = item.get("b64_json") if isinstance(item, dict) else getattr(item, "b64_json", None)

@@ -7,10 +7,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 
 KEY_PREFIX = "igny8_"
+REVOCATION_CHANNEL = "igny8_api_keys"  # NOTIFY on revocation: servers drop their cached key lookups
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +41,40 @@ def issue_key(conn: psycopg.Connection, *, account_id: int, site_id: int | None,
 
 
 def revoke_site_keys(conn: psycopg.Connection, *, site_id: int) -> int:
-    return conn.execute(
+    """Revoke the site's keys and tell every server process to forget the keys it cached (on commit)."""
+    revoked = conn.execute(
         "UPDATE api_keys SET revoked_at = now() WHERE site_id = %s AND revoked_at IS NULL", (site_id,)
     ).rowcount
+    conn.execute(f"NOTIFY {REVOCATION_CHANNEL}")
+    return revoked
 
 
-def authenticate(conn: psycopg.Connection, key: str | None) -> Principal | None:
+_LOOKUP = "SELECT id, account_id, site_id, key_hash FROM api_keys WHERE prefix = %s AND revoked_at IS NULL"
+
+
+def _lookup_prefix(key: str | None) -> str | None:
     if not key or not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
-    prefix = key[len(KEY_PREFIX) :].split("_", 1)[0]
-    row = conn.execute(
-        "SELECT id, account_id, site_id, key_hash FROM api_keys WHERE prefix = %s AND revoked_at IS NULL", (prefix,)
-    ).fetchone()
+    return key[len(KEY_PREFIX) :].split("_", 1)[0]
+
+
+def _principal(row: dict[str, Any] | None, key: str) -> Principal | None:
     if row is None or not hmac.compare_digest(row["key_hash"], _hash(key)):
         return None
     return Principal(account_id=row["account_id"], site_id=row["site_id"], key_id=row["id"])
+
+
+def authenticate(conn: psycopg.Connection, key: str | None) -> Principal | None:
+    prefix = _lookup_prefix(key)
+    if prefix is None:
+        return None
+    return _principal(conn.execute(_LOOKUP, (prefix,)).fetchone(), key or "")
+
+
+async def authenticate_async(conn: psycopg.AsyncConnection, key: str | None) -> Principal | None:
+    """``authenticate`` on an async connection (the service's request path)."""
+    prefix = _lookup_prefix(key)
+    if prefix is None:
+        return None
+    cursor = await conn.execute(_LOOKUP, (prefix,))
+    return _principal(await cursor.fetchone(), key or "")

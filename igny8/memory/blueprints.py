@@ -11,7 +11,6 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from igny8.domain.blueprint import Blueprint
-from igny8.domain.catalog import SectorTemplate
 from igny8.memory.keywords import KeywordRow, insert_keywords
 from igny8.memory.tenancy import NotFound, get_site
 
@@ -147,20 +146,6 @@ def activate_blueprint(conn: psycopg.Connection, *, account_id: int, site_id: in
         (site_id, version),
     )
     return target.model_copy(update={"status": "active"})
-
-
-def store_sector_template(conn: psycopg.Connection, template: SectorTemplate) -> None:
-    conn.execute(
-        "INSERT INTO sector_templates (sector, industry, source, template) VALUES (%s, %s, %s, %s)"
-        " ON CONFLICT (sector) DO UPDATE SET template = EXCLUDED.template, source = EXCLUDED.source,"
-        " created_at = now()",
-        (template.sector, template.industry, template.source, Jsonb(template.model_dump(mode="json"))),
-    )
-
-
-def stored_sector_template(conn: psycopg.Connection, sector: str) -> SectorTemplate | None:
-    row = conn.execute("SELECT template FROM sector_templates WHERE sector = %s", (sector,)).fetchone()
-    return SectorTemplate.model_validate(row["template"]) if row else None
 
 
 def active_blueprint_version(conn: psycopg.Connection, *, site_id: int) -> int | None:

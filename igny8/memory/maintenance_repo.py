@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-TASKS = ("health", "links", "optimize", "gaps")
+TASKS = ("health", "links", "optimize", "gaps", "search_console")
 _LOCK_BASE = 0x1687_0000_0000
 
 

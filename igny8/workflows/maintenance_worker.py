@@ -23,6 +23,8 @@ from igny8.stages.publish_or_wait import publish_or_wait
 from igny8.workflows import shutdown
 from igny8.workflows.pipeline_run import run_pipeline
 from igny8.workflows.public_errors import public_error
+from igny8.workflows.reports import scheduled_monthly_report
+from igny8.workflows.search_console_maintenance import search_console_work
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +60,12 @@ def run_site_maintenance(
                     if (resumed and snapshot.next)
                     else {"site_id": site_id, "account_id": account_id, "tasks": tasks}
                 )
-                values = graph.invoke(start, config, context=MaintenanceContext(runtime, _pipeline_writer(runtime)))
+                context = MaintenanceContext(runtime, _pipeline_writer(runtime), search_console_work(runtime))
+                values = graph.invoke(start, config, context=context)
             report = {**values["report"], "resumed": resumed, "run_id": run_id}
+            report["monthly_report"] = scheduled_monthly_report(
+                runtime.database, runtime.settings.data_dir, account_id=account_id, site_id=site_id
+            )
             with runtime.database.connection() as conn:
                 repo.finish_run(conn, run_id, "finished", report)
             return report

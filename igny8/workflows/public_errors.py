@@ -16,18 +16,26 @@ import psycopg
 
 from igny8.agents.architect import TemplateRefused
 from igny8.catalog.loader import CatalogError
+from igny8.llm.credits import OutOfCredits
 from igny8.llm.gateway import ModelOutputError, ModelRequestsForbidden
 from igny8.memory.database import DatabaseUnavailable
 from igny8.memory.secret_box import SecretKeyMissing, SecretUnreadable
 from igny8.memory.tenancy import NotFound
+from igny8.tools.backlinks.marketplace import MarketplaceError
+from igny8.tools.crawl.crawler import CrawlRefused
 from igny8.tools.integrations.wordpress_client import (
     WordPressAuthError,
     WordPressError,
     WordPressTimeout,
     WordPressUnreachable,
 )
+from igny8.tools.keyword_files.reading import KeywordFileError
 from igny8.tools.sag.attribute_edits import EditError
 from igny8.tools.sag.attribute_population import PopulationError
+from igny8.tools.search_console.credentials import CredentialFileError
+from igny8.tools.search_console.errors import BadRequest as SearchConsoleBadRequest
+from igny8.tools.search_console.errors import QuotaExceeded as SearchConsoleQuota
+from igny8.tools.search_console.errors import ReconnectNeeded, SearchConsoleError
 
 INTERNAL_ERROR = "internal error; the request id identifies it in the server log"
 
@@ -41,10 +49,17 @@ class PublicError:
 # Our own errors, whose text is written for the person who reads it.
 _OWN_TEXT: tuple[tuple[type[BaseException], int], ...] = (
     (NotFound, 404),
+    (OutOfCredits, 402),
+    (MarketplaceError, 502),
     (CatalogError, 422),
     (EditError, 422),
     (TemplateRefused, 422),
     (PopulationError, 422),
+    (CrawlRefused, 422),
+    (KeywordFileError, 422),
+    (CredentialFileError, 422),
+    (ReconnectNeeded, 409),  # its text names the site and the command that reconnects it
+    (SearchConsoleBadRequest, 422),  # Google's own reason (a property the credential may not read)
 )
 
 # Everything else we know: a fixed message; the exception's text stays in the log. Order matters (subclasses first).
@@ -136,6 +151,12 @@ _FIXED: tuple[tuple[type[BaseException], int, str], ...] = (
         "WordPress cannot be reached at the site's connection URL: check the URL and that the IGNY8 plugin is active",
     ),
     (WordPressError, 502, "WordPress refused a request: see the site's publish log and try again"),
+    (
+        SearchConsoleQuota,
+        503,
+        "Search Console's quota is spent or it is rate limiting: the work left waits for the next run",
+    ),
+    (SearchConsoleError, 502, "Search Console did not answer (an outage or a timeout): try again later"),
     (
         DatabaseUnavailable,
         503,

@@ -5,8 +5,8 @@ from igny8.catalog.loader import load_catalog
 from igny8.config import Settings
 from igny8.llm import fake
 from igny8.llm.gateway import ModelGateway
-from igny8.memory.blueprints import store_sector_template, stored_sector_template
 from igny8.memory.database import Database
+from igny8.memory.sector_templates_repo import find_sector_template, save_sector_template
 from igny8.tools.sag.keyword_expansion import expand_templates
 
 
@@ -149,8 +149,9 @@ def test_a_valid_answer_becomes_an_ai_generated_template(settings: Settings, dat
     assert template.source == "ai_generated" and template.sector == "dental-clinics"
     assert expand_templates(template.keyword_templates, template.attributes)
     with database.connection() as conn:
-        store_sector_template(conn, template)
-        assert stored_sector_template(conn, "dental-clinics") == template
+        save_sector_template(conn, template, account_id=None)
+        stored = find_sector_template(conn, "dental-clinics", account_id=None)
+        assert stored is not None and stored.template == template
 
 
 def test_constraint_violations_are_sent_back_once_then_refused(settings: Settings, database: Database) -> None:
@@ -165,7 +166,7 @@ def test_constraint_violations_are_sent_back_once_then_refused(settings: Setting
     repair = model.calls[1]["messages"][-1]["content"]
     assert "5 primary attributes" in repair
     with database.connection() as conn:
-        assert stored_sector_template(conn, "home-medical-equipment") is None
+        assert find_sector_template(conn, "home-medical-equipment", account_id=None) is None
 
 
 def test_a_malformed_answer_is_rejected_by_shape_first(settings: Settings, database: Database) -> None:

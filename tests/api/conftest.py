@@ -1,5 +1,7 @@
+import json
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -93,3 +95,28 @@ class LiveServer:
 def live_server(api_runtime: Services) -> Iterator[LiveServer]:
     with LiveServer(api_runtime) as server:
         yield server
+
+
+def read_events(base: str, key: str, session: str, after: int) -> list[tuple[int, str, dict]]:
+    events = []
+    with httpx.stream(
+        "GET",
+        f"{base}/api/v1/chat/sessions/{session}/events",
+        params={"after": after, "timeout": 60},
+        headers={"X-IGNY8-API-KEY": key},
+        timeout=90,
+    ) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        block: dict[str, str] = {}
+        for line in response.iter_lines():
+            if line == "":
+                if block:
+                    events.append((int(block.get("id", 0)), block["event"], json.loads(block["data"])))
+                    if block["event"] == "end":
+                        break
+                block = {}
+                continue
+            field, _, value = line.partition(": ")
+            block[field] = value
+    return events

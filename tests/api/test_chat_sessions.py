@@ -1,38 +1,11 @@
 """A chat session over real HTTP: start a build, stream its events (SSE), answer both review pauses with
 edits and approval, and continue the session on a restarted server."""
 
-import json
-
 import httpx
 import pytest
 
 from igny8.services import Services
-from tests.api.conftest import LiveServer, new_tenant
-
-
-def read_events(base: str, key: str, session: str, after: int) -> list[tuple[int, str, dict]]:
-    events = []
-    with httpx.stream(
-        "GET",
-        f"{base}/api/v1/chat/sessions/{session}/events",
-        params={"after": after, "timeout": 60},
-        headers={"X-IGNY8-API-KEY": key},
-        timeout=90,
-    ) as response:
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        block: dict[str, str] = {}
-        for line in response.iter_lines():
-            if line == "":
-                if block:
-                    events.append((int(block.get("id", 0)), block["event"], json.loads(block["data"])))
-                    if block["event"] == "end":
-                        break
-                block = {}
-                continue
-            field, _, value = line.partition(": ")
-            block[field] = value
-    return events
+from tests.api.conftest import LiveServer, new_tenant, read_events
 
 
 @pytest.fixture(scope="module")

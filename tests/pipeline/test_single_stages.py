@@ -71,4 +71,4 @@ def test_the_graph_has_one_node_per_stage_in_order() -> None:
     chain = ["__start__", "check_blueprint", *STAGES, "__end__"]
     for source, target in zip(chain, chain[1:], strict=False):
         assert f"{source} --> {target};" in mermaid, (source, target)
-    assert STAGES == ("ideas", "tasks", "content", "links", "schema", "images", "review", "publish")
+    assert STAGES == ("ideas", "tasks", "content", "links", "schema", "images", "review", "publish", "video", "social")

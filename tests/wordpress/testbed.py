@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,20 @@ WORDPRESS_SOURCE = Path("/usr/share/wordpress")
 MU_PLUGINS = Path(__file__).parent / "mu-plugins"
 REQUIRED_TOOLS = ("php", "mariadbd")  # mariadb-install-db and the mariadb client come with mariadbd
 ADMIN_USER = "admin"
+STAND_IN_PLUGIN = "igny8-bridge.php"  # the must-use stand-in; install_plugin() replaces it with a real plugin
+NO_MAIL_PHP = "<?php\n// There is no sendmail on the test machines.\nadd_filter('pre_wp_mail', '__return_false');\n"
+
+PHP_BOOTSTRAP = """<?php
+// Loads WordPress for a command-line snippet (as WP-CLI would), then runs it.
+$_SERVER['HTTP_HOST'] = $argv[1];
+$_SERVER['SERVER_NAME'] = '127.0.0.1';
+$_SERVER['SERVER_PORT'] = explode(':', $argv[1])[1];
+$_SERVER['REQUEST_URI'] = '/';
+$_SERVER['REQUEST_METHOD'] = 'GET';
+$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
+require __DIR__ . '/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+"""
 
 ROUTER_PHP = """<?php
 // Real files are served as they are; everything else (pretty permalinks, /wp-json/...) goes to WordPress.
@@ -136,6 +151,7 @@ class WordPressTestbed:
     http_port: int
     application_password: str = ""
     start_seconds: float = 0.0
+    plugins: list[str] = field(default_factory=list)  # activated again by reset()
     _db_password: str = field(default_factory=lambda: secrets.token_urlsafe(16), repr=False)
     _database: subprocess.Popen | None = field(default=None, repr=False)
     _server: subprocess.Popen | None = field(default=None, repr=False)
@@ -184,6 +200,57 @@ class WordPressTestbed:
         self._create_wordpress_database()
         shutil.rmtree(self.site_dir / "wp-content" / "uploads", ignore_errors=True)
         self._install()
+        for plugin in self.plugins:
+            self.activate_plugin(plugin)
+
+    def install_plugin(self, zip_path: Path) -> str:
+        """Installs a plugin from its zip, in place of the stand-in must-use plugin, and activates it."""
+        mu_plugins = self.site_dir / "wp-content" / "mu-plugins"
+        (mu_plugins / STAND_IN_PLUGIN).unlink(missing_ok=True)
+        (mu_plugins / "igny8-testbed-no-mail.php").write_text(NO_MAIL_PHP)
+        with zipfile.ZipFile(zip_path) as archive:
+            folder = archive.namelist()[0].split("/")[0]
+            archive.extractall(self.site_dir / "wp-content" / "plugins")
+        plugin = f"{folder}/{folder}.php"
+        self.activate_plugin(plugin)
+        self.plugins.append(plugin)
+        return plugin
+
+    def activate_plugin(self, plugin: str) -> None:
+        self.run_php(
+            f"$r = activate_plugin({json.dumps(plugin)});"
+            " if (is_wp_error($r)) { fwrite(STDERR, $r->get_error_message()); exit(1); }"
+        )
+
+    def run_php(self, code: str) -> str:
+        """Runs PHP code inside this WordPress (like `wp eval`) and returns what it printed."""
+        script = self.site_dir / f"igny8-eval-{secrets.token_hex(4)}.php"
+        script.write_text(PHP_BOOTSTRAP + code + "\n")
+        try:
+            result = subprocess.run(
+                [_tool("php"), str(script), f"127.0.0.1:{self.http_port}"],
+                cwd=self.site_dir,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+        finally:
+            script.unlink(missing_ok=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"PHP failed in WordPress: {(result.stderr or result.stdout)[-2000:]}")
+        return result.stdout
+
+    def take_down(self) -> None:
+        """WordPress goes away (its web server stops; the database keeps its data)."""
+        _stop_group(self._server)
+        self._server = None
+
+    def bring_back(self) -> None:
+        self._serve()
+
+    @property
+    def is_up(self) -> bool:
+        return self._server is not None
 
     def stop(self) -> None:
         _stop_group(self._server)

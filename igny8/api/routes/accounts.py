@@ -5,9 +5,11 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request, Security
+from fastapi.security import APIKeyHeader
 from pydantic import Field
 
+from igny8.api.contract import error_responses
 from igny8.api.deps import AccountPrincipalDep, RuntimeDep
 from igny8.api.envelope import ApiError, ok
 from igny8.domain.text import InputModel
@@ -21,12 +23,17 @@ class AccountIn(InputModel):
     name: str = Field(min_length=1, max_length=200)
 
 
-@router.post("/accounts", status_code=201)
+admin_token_scheme = APIKeyHeader(
+    name="X-IGNY8-ADMIN-TOKEN", scheme_name="AdminToken", description="IGNY8_ADMIN_TOKEN", auto_error=False
+)
+
+
+@router.post("/accounts", status_code=201, responses=error_responses(401, 403))
 def create_account_route(
     body: AccountIn,
     request: Request,
     runtime: RuntimeDep,
-    admin_token: Annotated[str | None, Header(alias="X-IGNY8-ADMIN-TOKEN")] = None,
+    admin_token: Annotated[str | None, Security(admin_token_scheme)] = None,
 ):  # type: ignore[no-untyped-def]
     expected = runtime.settings.admin_token
     if expected is None:

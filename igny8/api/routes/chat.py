@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request
-from pydantic import Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from igny8.api.contract import JsonId, catalog_choices, error_responses
 from igny8.api.deps import ChatRunnerDep, PrincipalDep, RuntimeDep, reachable_site
 from igny8.api.envelope import ApiError, ok
 from igny8.catalog.build_request import resolve_sectors
 from igny8.domain.business import BusinessDetails
-from igny8.domain.text import DbId, InputModel
+from igny8.domain.catalog import SiteType
+from igny8.domain.text import InputModel
 from igny8.graphs.site_build import BuildRequest
 from igny8.memory import chat_sessions
 from igny8.memory.api_keys import Principal
@@ -31,20 +33,50 @@ from igny8.workflows.chat_sessions import (
 )
 
 router = APIRouter(prefix="/chat", tags=["chat sessions"])
+CONFLICT = error_responses(409)
 SessionId = Annotated[str, Path(min_length=32, max_length=32, pattern=r"^[0-9a-f]{32}$")]
 
 
 class SessionIn(InputModel):
-    industry: str = Field(min_length=1, max_length=100)
-    sectors: list[str] = Field(min_length=1, max_length=5)
-    site_type: Literal["ecommerce", "local_service", "saas", "blog"]
-    site_id: DbId | None = None
+    model_config = ConfigDict(json_schema_extra=catalog_choices)
+
+    industry: str = Field(min_length=1, max_length=100, description="an industry's slug from the catalog")
+    sectors: list[str] = Field(min_length=1, max_length=5, description="1–5 distinct sectors of that industry")
+    site_type: SiteType
+    site_id: JsonId | None = None
     site_name: str | None = Field(default=None, max_length=200)
     business: BusinessDetails = Field(default_factory=BusinessDetails)
 
 
+_TOKEN = r"[A-Za-z0-9][A-Za-z0-9-]{0,19}"
+_NAME = rf"{_TOKEN}(?: {_TOKEN}){{0,2}}"
+_EDIT = (
+    rf"[ \t]*(?:remove cluster {_TOKEN}|rename cluster {_TOKEN} ?= ?{_NAME}"
+    rf"|(?:add|remove) value {_TOKEN} {_NAME}|rename value {_TOKEN} {_NAME} ?= ?{_NAME}"
+    rf"|remove attribute {_TOKEN}|rename attribute {_TOKEN} ?= ?{_NAME})[ \t]*"
+)
+# The schema's share of the review grammar (REVIEW_HELP): a word of approval, or edit lines.
+REVIEW_MESSAGE = (
+    r"^(?:[ \t\n]*(?:ok|okay|yes|y|approve|approved|looks good|continue|lgtm)?[.!]*[ \t\n]*"
+    rf"|\n*{_EDIT}(?:\n+{_EDIT})*\n*)$"
+)
+
+
+SSE_EVENT = {
+    "type": "object",
+    "properties": {
+        "event": {"enum": ["progress", "review", "message", "done", "error", "end"]},
+        "data": {"type": "string", "description": "a JSON object"},
+        "id": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    "required": ["event", "data"],
+}
+
+
 class MessageIn(InputModel):
-    text: str = Field(min_length=0, max_length=5000)
+    text: str = Field(
+        min_length=0, max_length=5000, json_schema_extra={"pattern": REVIEW_MESSAGE}, description=REVIEW_HELP
+    )
 
 
 def _session(runtime: Any, principal: Principal, session_id: str) -> dict[str, Any]:
@@ -72,7 +104,7 @@ def _last_review(runtime: Any, session_id: str) -> dict[str, Any] | None:
         return chat_sessions.last_review(conn, session_id=session_id)
 
 
-@router.post("/sessions", status_code=202)
+@router.post("/sessions", status_code=202, responses=error_responses(404))  # site_id of another tenant
 def start_session(  # type: ignore[no-untyped-def]
     body: SessionIn, principal: PrincipalDep, request: Request, runtime: RuntimeDep, runner: ChatRunnerDep
 ):
@@ -133,7 +165,7 @@ def _resume(
         raise
 
 
-@router.post("/sessions/{session_id}/messages", status_code=202)
+@router.post("/sessions/{session_id}/messages", status_code=202, responses=CONFLICT)
 def send_message(  # type: ignore[no-untyped-def]
     session_id: SessionId,
     body: MessageIn,
@@ -142,6 +174,7 @@ def send_message(  # type: ignore[no-untyped-def]
     runtime: RuntimeDep,
     runner: ChatRunnerDep,
 ):
+    _session(runtime, principal, session_id)  # an unknown session answers 404 whatever the text
     try:
         answer = parse_review_message(body.text)
     except (ValueError, ValidationError) as exc:
@@ -150,7 +183,7 @@ def send_message(  # type: ignore[no-untyped-def]
     return ok(request, {"id": session_id, "status": "running"}, "applying your answer", status_code=202)
 
 
-@router.post("/sessions/{session_id}/review", status_code=202)
+@router.post("/sessions/{session_id}/review", status_code=202, responses=CONFLICT)
 def answer_review(  # type: ignore[no-untyped-def]
     session_id: SessionId,
     body: ReviewAnswer,
@@ -165,7 +198,7 @@ def answer_review(  # type: ignore[no-untyped-def]
     return ok(request, {"id": session_id, "status": "running"}, "applying your answer", status_code=202)
 
 
-@router.post("/sessions/{session_id}/resume", status_code=202)
+@router.post("/sessions/{session_id}/resume", status_code=202, responses=CONFLICT)
 def resume_after_restart(  # type: ignore[no-untyped-def]
     session_id: SessionId, principal: PrincipalDep, request: Request, runtime: RuntimeDep, runner: ChatRunnerDep
 ):
@@ -182,7 +215,10 @@ def resume_after_restart(  # type: ignore[no-untyped-def]
     return ok(request, {"id": session_id, "status": "running"}, status_code=202)
 
 
-@router.get("/sessions/{session_id}/events")
+@router.get(
+    "/sessions/{session_id}/events",
+    responses={200: {"description": "server-sent events", "content": {"text/event-stream": {"schema": SSE_EVENT}}}},
+)
 async def stream_events(
     session_id: SessionId,
     principal: PrincipalDep,

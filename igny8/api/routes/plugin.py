@@ -4,19 +4,26 @@ report status."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import threading
 from collections import OrderedDict
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+import orjson
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import Field
 
-from igny8.api.deps import RuntimeDep, SitePrincipalDep
-from igny8.api.envelope import ApiError, ok
-from igny8.domain.text import Count, DbId, InputModel
-from igny8.memory import blueprints, content_repo, site_pages, sync_events, tenancy
+from igny8.api.contract import JsonCount, JsonId, error_responses
+from igny8.api.deps import RuntimeDep, ServiceStateDep, SitePrincipalDep
+from igny8.api.envelope import ApiError, ok, ok_encoded, request_id
+from igny8.domain.text import InputModel
+from igny8.memory import content_repo, site_pages, sync_events, tenancy
+from igny8.memory.async_pool import active_blueprint_ref
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.tenancy import get_site
+from igny8.stages.plugin_bridge import plugin_blueprint_view
 
 router = APIRouter(prefix="/plugin", tags=["wordpress plugin"])
 
@@ -29,7 +36,7 @@ class ConnectIn(InputModel):
 
 class PushedPage(InputModel):
     wp_type: Literal["post", "page", "product", "term"]
-    wp_id: DbId
+    wp_id: JsonId
     title: str = Field(max_length=500)
     url: str | None = Field(default=None, max_length=500)
     slug: str | None = Field(default=None, max_length=200)
@@ -42,9 +49,9 @@ class ContentPushIn(InputModel):
 
 
 class SyncEventIn(InputModel):
-    content_id: DbId
+    content_id: JsonId
     status: Literal["published", "updated", "failed"]
-    wp_id: DbId | None = None
+    wp_id: JsonId | None = None
     url: str | None = Field(default=None, max_length=500)
     message: str = Field(default="", max_length=1000)
 
@@ -55,8 +62,8 @@ class SyncEventsIn(InputModel):
 
 class StatusIn(InputModel):
     plugin_version: str = Field(max_length=20)
-    published: Count
-    pending: Count
+    published: JsonCount
+    pending: JsonCount
     errors: list[str] = Field(default_factory=list, max_length=50)
 
 
@@ -72,16 +79,13 @@ def connect(body: ConnectIn, principal: SitePrincipalDep, request: Request, runt
 
 
 @router.get("/health")
-def health(principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
-    with runtime.database.connection() as conn:
-        active_version = blueprints.active_blueprint_version(conn, site_id=principal.site_id)
+async def health(principal: SitePrincipalDep, request: Request, service: ServiceStateDep):  # type: ignore[no-untyped-def]
+    assert principal.site_id is not None
+    async with service.pool.connection() as conn:
+        active = await active_blueprint_ref(conn, account_id=principal.account_id, site_id=principal.site_id)
     return ok(
         request,
-        {
-            "status": "ok",
-            "site_id": principal.site_id,
-            "active_blueprint_version": active_version,
-        },
+        {"status": "ok", "site_id": principal.site_id, "active_blueprint_version": active[1] if active else None},
     )
 
 
@@ -94,62 +98,88 @@ def push_content(body: ContentPushIn, principal: SitePrincipalDep, request: Requ
     return ok(request, {"received": len(body.pages), "stored": total})
 
 
-_VIEWS: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
+@dataclass(frozen=True)
+class EncodedView:
+    """One JSON encoding of a blueprint version's plugin view, with its entity tag."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, data: Any) -> EncodedView:
+        body = orjson.dumps(data)
+        return cls(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+
+
+_VIEWS: OrderedDict[tuple[str, int], dict[str, EncodedView]] = OrderedDict()
 _VIEWS_LOCK = threading.Lock()
 _VIEWS_KEPT = 64
 
 
-def _active_view(runtime: Any, principal: Any) -> dict[str, Any]:
-    """The plugin's view of the active blueprint. A blueprint version never changes, so its view is cached by
-    id; only the cheap 'which version is active' query runs per request."""
+def _encode_view(runtime: Any, principal: Any) -> tuple[int, dict[str, EncodedView]]:
     with runtime.database.connection() as conn:
-        blueprint_id = blueprints.active_blueprint_id(conn, account_id=principal.account_id, site_id=principal.site_id)
-        if blueprint_id is None:
-            raise ApiError(404, f"site {principal.site_id} has no active blueprint")
-        key = (runtime.database.url, blueprint_id)
-        with _VIEWS_LOCK:
-            cached = _VIEWS.get(key)
-        if cached is not None:
-            return cached
         active = get_blueprint(conn, account_id=principal.account_id, site_id=principal.site_id)
-    view = active.model_dump(
-        mode="json",
-        include={
-            "id",
-            "version",
-            "status",
-            "site_type",
-            "industry",
-            "sectors",
-            "attributes",
-            "taxonomy",
-            "pages",
-            "health",
-        },
-    )
-    view["clusters"] = [
-        {"slug": c.slug, "name": c.name, "type": c.type, "hub": c.hub.model_dump(), "keywords": len(c.keywords)}
-        for c in active.clusters
-    ]
+    view = plugin_blueprint_view(active)  # the same view the backend pushes to the plugin
+    return active.id, {"blueprint": EncodedView.of(view), "taxonomies": EncodedView.of(view["taxonomy"])}
+
+
+async def _active_view(runtime: Any, service: Any, principal: Any, part: str) -> EncodedView:
+    """The plugin's view of the active blueprint. A blueprint version never changes, so its encoded view is
+    kept by id; only the cheap 'which version is active' query runs per request."""
+    async with service.pool.connection() as conn:
+        active = await active_blueprint_ref(conn, account_id=principal.account_id, site_id=principal.site_id)
+    if active is None:
+        raise ApiError(404, f"site {principal.site_id} has no active blueprint")
     with _VIEWS_LOCK:
-        _VIEWS[key] = view
-        while len(_VIEWS) > _VIEWS_KEPT:
-            _VIEWS.popitem(last=False)
-    return view
+        cached = _VIEWS.get((runtime.database.url, active[0]))
+    if cached is None:
+        blueprint_id, cached = await asyncio.to_thread(_encode_view, runtime, principal)
+        with _VIEWS_LOCK:
+            _VIEWS[(runtime.database.url, blueprint_id)] = cached
+            while len(_VIEWS) > _VIEWS_KEPT:
+                _VIEWS.popitem(last=False)
+    return cached[part]
 
 
-@router.get("/blueprint")
-def blueprint(principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
-    return ok(request, _active_view(runtime, principal))
+def _conditional(request: Request, view: EncodedView, if_none_match: str | None) -> Response:
+    """304 when the plugin already holds this version (If-None-Match), else the envelope with its ETag."""
+    headers = {"ETag": view.etag, "Cache-Control": "no-cache"}
+    held = {tag.strip().removeprefix("W/") for tag in (if_none_match or "").split(",")}
+    if view.etag in held or "*" in held:
+        return Response(status_code=304, headers={**headers, "X-Request-ID": request_id(request)})
+    return ok_encoded(request, view.body, headers)
 
 
-@router.get("/taxonomies")
-def taxonomies(principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
-    return ok(request, _active_view(runtime, principal)["taxonomy"])
+IfNoneMatch = Annotated[
+    str | None, Header(alias="If-None-Match", max_length=500, description="the ETag of the view already held")
+]
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "not modified: the ETag sent is current"},
+    **error_responses(404),  # no active blueprint
+}
+
+
+def _view_route(part: str):  # type: ignore[no-untyped-def]
+    """A read of one part of the active blueprint's view, answered 304 when the plugin holds it already."""
+
+    async def read(  # type: ignore[no-untyped-def]
+        principal: SitePrincipalDep,
+        request: Request,
+        runtime: RuntimeDep,
+        service: ServiceStateDep,
+        if_none_match: IfNoneMatch = None,
+    ):
+        return _conditional(request, await _active_view(runtime, service, principal, part), if_none_match)
+
+    return read
+
+
+for _part in ("blueprint", "taxonomies"):
+    router.get(f"/{_part}", responses=NOT_MODIFIED, name=_part)(_view_route(_part))
 
 
 @router.get("/queue")
-def content_queue(
+async def content_queue(
     principal: SitePrincipalDep,
     request: Request,
     runtime: RuntimeDep,
@@ -157,9 +187,13 @@ def content_queue(
     include_review: bool = False,
 ):  # type: ignore[no-untyped-def]
     statuses = ["approved", "review"] if include_review else ["approved"]
-    with runtime.database.connection() as conn:
-        # Never re-offers a page that is already out: published over REST or by the plugin.
-        rows = content_repo.content_queue(conn, site_id=principal.site_id, statuses=statuses, limit=limit)
+
+    def read() -> list[dict[str, Any]]:
+        with runtime.database.connection() as conn:
+            # Never re-offers a page that is already out: published over REST or by the plugin.
+            return content_repo.content_queue(conn, site_id=principal.site_id, statuses=statuses, limit=limit)
+
+    rows = await asyncio.to_thread(read)
     items: list[dict[str, Any]] = [
         {
             "content_id": r["id"],
@@ -179,7 +213,7 @@ def content_queue(
     return ok(request, items)
 
 
-@router.post("/sync-events")
+@router.post("/sync-events", responses=error_responses(404))
 def confirm_sync(body: SyncEventsIn, principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     ids = [e.content_id for e in body.events]
     with runtime.database.connection() as conn:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
+from igny8.api.contract import NOT_WS, all_sectors, catalog_choices, error_responses
 from igny8.api.deps import AccountPrincipalDep, PrincipalDep, RuntimeDep, reachable_site
-from igny8.api.envelope import ok
+from igny8.api.envelope import ApiError, ok
 from igny8.catalog.build_request import resolve_sectors
+from igny8.catalog.loader import CatalogError
+from igny8.domain.catalog import SiteType
 from igny8.domain.text import BIGINT_MAX, InputModel
 from igny8.memory.api_keys import issue_key, revoke_site_keys
 from igny8.memory.blueprints import get_blueprint, list_blueprints
@@ -22,15 +25,22 @@ SiteId = Annotated[int, Path(ge=1, le=BIGINT_MAX)]
 
 
 class SiteIn(InputModel):
-    name: str = Field(min_length=1, max_length=200)
-    url: str | None = Field(default=None, max_length=300)
-    industry: str = Field(min_length=1, max_length=100)
-    sectors: list[str] = Field(min_length=1, max_length=5)
-    site_type: str | None = Field(default=None, max_length=20)
+    model_config = ConfigDict(json_schema_extra=catalog_choices)
+
+    # Patterns for the schema only: create_site_with_key checks both and says what to fix.
+    name: str = Field(min_length=1, max_length=200, json_schema_extra={"pattern": NOT_WS})
+    url: str | None = Field(
+        default=None, max_length=300, json_schema_extra={"pattern": r"^$|^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+"}
+    )
+    industry: str = Field(min_length=1, max_length=100, description="an industry's slug from the catalog")
+    sectors: list[str] = Field(min_length=1, max_length=5, description="1–5 distinct sectors of that industry")
+    site_type: SiteType | None = Field(default=None, description="default: the first sector's typical type")
 
 
 class SectorsIn(InputModel):
-    sectors: list[str] = Field(min_length=1, max_length=5)
+    model_config = ConfigDict(json_schema_extra=all_sectors)
+
+    sectors: list[str] = Field(min_length=1, max_length=5, description="1–5 distinct sectors of the site's industry")
 
 
 def site_json(site: Site) -> dict[str, Any]:
@@ -79,13 +89,16 @@ def read_site(site_id: SiteId, principal: PrincipalDep, request: Request, runtim
     return ok(request, site_json(site))
 
 
-@router.put("/sites/{site_id}/sectors")
+@router.put("/sites/{site_id}/sectors", responses=error_responses(409))
 def set_sectors(
     site_id: SiteId, body: SectorsIn, principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep
 ):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         site = get_site(conn, account_id=principal.account_id, site_id=site_id)
-        _, resolved = resolve_sectors(runtime.catalog, site.industry, body.sectors, site.site_type)
+        try:
+            _, resolved = resolve_sectors(runtime.catalog, site.industry, body.sectors, site.site_type)
+        except CatalogError as exc:  # a catalog sector, but of another industry than the site's
+            raise ApiError(409, str(exc), {"sectors": [f"choose sectors of industry {site.industry}"]}) from exc
         replace_site_sectors(conn, site_id=site_id, sectors=[sector.slug for sector in resolved])
         site = get_site(conn, account_id=principal.account_id, site_id=site_id)
     return ok(request, site_json(site))

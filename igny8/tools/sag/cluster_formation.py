@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from igny8.domain.blueprint import Attribute, Cluster, ClusterType, Keyword
 from igny8.domain.catalog import LEVELS
+from igny8.tools.sag.cluster_leftovers import settle_leftovers
 from igny8.tools.sag.cluster_pages import plan_hub, plan_supporting
 
 MIN_KEYWORDS, MAX_KEYWORDS = 5, 20
@@ -41,7 +42,7 @@ class _Group:
     keywords: list[Keyword] = field(default_factory=list)
     comparison_of: str | None = None
     informational_split: bool = False
-    combined: list[str] = field(default_factory=list)  # anchor values packed together from thin groups
+    topic_name: str | None = None  # a topic named for its attribute (thin intersections grouped together)
 
 
 @dataclass
@@ -174,53 +175,44 @@ def _group_sector(
     return groups
 
 
-def _absorb_small(groups: list[_Group]) -> tuple[list[_Group], list[Keyword]]:
-    """Merge clusters under the minimum into their anchor's main cluster where it has room."""
+def _absorb_small(groups: list[_Group], attributes: dict[str, Attribute]) -> tuple[list[_Group], list[Keyword]]:
+    """Merge clusters under the minimum into their anchor's main cluster where it has room; the rest are
+    folded into the closest real cluster or grouped under their attribute (cluster_leftovers.py)."""
     small = [g for g in groups if len(g.keywords) < MIN_KEYWORDS]
     keep = [g for g in groups if len(g.keywords) >= MIN_KEYWORDS]
     dropped: list[Keyword] = []
-    leftovers: dict[tuple[str, str | None], list[_Group]] = {}
+    thin: dict[str, list[Keyword]] = defaultdict(list)
+    thin_comparisons: dict[str, list[_Group]] = defaultdict(list)
     for group in small:
-        home = next(
-            (
-                g
-                for g in keep
-                if g.anchor == group.anchor
-                and len(g.values) == 1
-                and g.comparison_of == group.comparison_of
-                and len(g.keywords) + len(group.keywords) <= MAX_KEYWORDS
-            ),
-            None,
-        )
-        if home is None:
-            home = next(
-                (
-                    g
-                    for g in keep
-                    if g.anchor == group.anchor
-                    and g.comparison_of == group.comparison_of
-                    and len(g.keywords) + len(group.keywords) <= MAX_KEYWORDS
-                ),
-                None,
-            )
+        home = _anchor_home(group, keep)
         if home is not None:
             home.keywords.extend(group.keywords)
+        elif group.comparison_of is not None:
+            thin_comparisons[group.comparison_of].append(group)
         else:
-            leftovers.setdefault((group.anchor[0], group.comparison_of), []).append(group)
-    for thin in leftovers.values():
-        packed: _Group | None = None
-        for group in thin:
-            if packed is None or len(packed.keywords) + len(group.keywords) > MAX_KEYWORDS:
-                if packed is not None:
-                    keep.append(packed) if len(packed.keywords) >= MIN_KEYWORDS else dropped.extend(packed.keywords)
-                packed = _Group(
-                    group.sector, group.anchor, {group.anchor[0]: group.anchor[1]}, [], group.comparison_of, combined=[]
-                )
-            packed.keywords.extend(group.keywords)
-            packed.combined.append(group.anchor[1])
-        if packed is not None:
-            keep.append(packed) if len(packed.keywords) >= MIN_KEYWORDS else dropped.extend(packed.keywords)
+            thin[group.anchor[0]].extend(group.keywords)
+    for slug, members in thin_comparisons.items():
+        packed = _Group(members[0].sector, (slug, ""), {}, [k for g in members for k in g.keywords], slug)
+        for part in _split_oversized(packed):
+            keep.append(part) if len(part.keywords) >= MIN_KEYWORDS else dropped.extend(part.keywords)
+    if thin:
+        sector = small[0].sector
+        settled = settle_leftovers(thin, keep, attributes, min_keywords=MIN_KEYWORDS, max_keywords=MAX_KEYWORDS)
+        keep += [_Group(sector, (t.attribute, ""), {}, t.keywords, topic_name=t.name) for t in settled.topics]
+        dropped += settled.dropped
     return keep, dropped
+
+
+def _anchor_home(group: _Group, keep: list[_Group]) -> _Group | None:
+    """The anchor's own cluster (its single-value one first) with room for the thin group."""
+    fits = [
+        g
+        for g in keep
+        if g.anchor == group.anchor
+        and g.comparison_of == group.comparison_of
+        and len(g.keywords) + len(group.keywords) <= MAX_KEYWORDS
+    ]
+    return min(fits, key=lambda g: len(g.values), default=None)
 
 
 def form_clusters(
@@ -239,7 +231,7 @@ def form_clusters(
     for sector, members in by_sector.items():
         groups = _group_sector(sector, members, by_slug, order)
         groups = [part for g in groups for part in _split_oversized(g)]
-        groups, lost = _absorb_small(groups)
+        groups, lost = _absorb_small(groups, by_slug)
         dropped += lost
         viable = []
         for group in groups:
@@ -261,6 +253,27 @@ def form_clusters(
     return ClusterFormation(clusters, dropped, notes)
 
 
+def _distinct_name(name: str, group: _Group, attributes: dict[str, Attribute], taken: Counter[str]) -> str:
+    """A second cluster of the same topic (an oversized one split in parts): named for what sets its
+    keywords apart (their questions, or the attribute they add), a number only when nothing does."""
+    candidates = [f"More {name}"] if group.comparison_of is not None else []
+    if group.comparison_of is not None:  # then one value against the others: "Asana Comparisons"
+        compared = Counter(v for k in group.keywords for s, v in k.source.items() if s == group.comparison_of)
+        candidates += [f"{value} Comparisons" for value, _ in compared.most_common()]
+    if not name.endswith(" Questions") and sum(k.intent == "informational" for k in group.keywords) * 2 > len(
+        group.keywords
+    ):
+        candidates.append(f"{name} Questions")
+    added = Counter(
+        s
+        for k in group.keywords
+        for s in k.source
+        if s in attributes and s not in group.values and s != group.anchor[0]
+    )
+    candidates += [f"{name} by {attributes[slug].name}" for slug, _ in added.most_common()]
+    return next((c for c in candidates if not taken[c]), f"{name} ({taken[name]})")
+
+
 def _to_cluster(
     group: _Group,
     attributes: dict[str, Attribute],
@@ -271,8 +284,8 @@ def _to_cluster(
     cluster_type = _cluster_type(group, attributes)
     if group.comparison_of is not None:
         name = f"{attributes[group.comparison_of].name} Comparisons"
-    elif len(group.combined) > 1:
-        name = " and ".join(group.combined) if len(group.combined) == 2 else f"{', '.join(group.combined[:2])} and More"
+    elif group.topic_name is not None:
+        name = group.topic_name
     elif len(group.values) > 1:
         other = next((s, v) for s, v in group.values.items() if (s, v) != group.anchor)
         name = _intersection_name(attributes, group.anchor, other)
@@ -282,7 +295,8 @@ def _to_cluster(
         name = f"{name} Questions"
     names_seen[name] += 1
     if names_seen[name] > 1:
-        name = f"{name} ({names_seen[name]})"
+        name = _distinct_name(name, group, attributes, names_seen)
+        names_seen[name] += 1
     slug = _slugify(name)
     base, n = slug, 2
     while slug in used_slugs:

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 
 from igny8.domain.blueprint import Attribute, ClusterType, Hub, HubStructure, Keyword, SupportingPlan
+from igny8.tools.sag.topic_names import attribute_phrase, title_case
 
 MAX_SUPPORTING = 4
 
@@ -30,12 +31,6 @@ _HUB_TITLE: dict[ClusterType, str] = {
     "location": "{name}: Your Local Guide",
 }
 _QUESTION = re.compile(r"^(how|what|why|when|is|are|can|does|do|should|which|where|who)\b")
-
-
-def title_case(text: str) -> str:
-    small = {"a", "an", "and", "or", "for", "of", "in", "on", "the", "to", "vs", "with", "at", "by"}
-    words = text.split()
-    return " ".join(w if (i and w in small) else (w[:1].upper() + w[1:]) for i, w in enumerate(words))
 
 
 def _supporting_structure(text: str) -> str:
@@ -103,23 +98,29 @@ def _generalise(group: list[Keyword], attributes: dict[str, Attribute]) -> str:
     """The lead keyword with the value that varies across the group named for all of them:
     'does cigna cover x' for Cigna, Aetna, Humana → 'does dental insurance cover x'."""
     lead = group[0]
+    if any(slug.endswith("#2") for slug in lead.source):  # a comparison names its two values itself
+        return lead.text
     for slug, value in lead.source.items():
         values = list(dict.fromkeys(k.source.get(slug, value) for k in group))
         if len(values) > 1 and value.lower() in lead.text:
-            attribute = attributes.get(slug.removesuffix("#2"))
-            if attribute is not None and attribute.kind == "brand":
-                label = attribute.name.lower()
+            attribute = attributes.get(slug)
+            if attribute is not None and (attribute.kind == "brand" or len(values) > 2):
+                label = attribute_phrase(attribute)
             else:
-                shown = [v.lower() for v in values[:3]]
-                label = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+                label = " or ".join(v.lower() for v in values)
             return lead.text.replace(value.lower(), label, 1)
     return lead.text
 
 
 def plan_hub(cluster_type: ClusterType, name: str, keywords: list[Keyword], *, compared_attribute: str = "") -> Hub:
     """The cluster's hub page; ``compared_attribute`` names the attribute a comparison cluster compares."""
+    title = _HUB_TITLE[cluster_type]
+    if name.endswith(" We Accept"):  # the plans a practice accepts, not products to review
+        title = "{name}: Coverage, Costs and What to Ask"
+    elif _QUESTION.match(name.lower()):  # a topic named for a question ("What Causes Dental Concerns")
+        title = "{name}?"
     return Hub(
-        title=_HUB_TITLE[cluster_type].format(name=name, attribute=compared_attribute),
+        title=title.format(name=name, attribute=compared_attribute),
         structure=HUB_STRUCTURE[cluster_type],
         sections=_hub_sections(keywords),
     )

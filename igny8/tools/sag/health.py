@@ -2,7 +2,8 @@
 
 Content completeness and keyword coverage measure what the site has published against the plan;
 internal-link coverage and technical SEO are measured on the plan until pages exist and then on the
-pages; indexing and performance needs Search Console data and scores 0 without it.
+pages; indexing and performance comes from Search Console (URL Inspection and search analytics) and
+scores 0 without it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class SiteState:
     links: list[tuple[str, str]] | None = None  # (source slug, target slug) of links actually in pages
     indexed: set[str] | None = None
     valid_schema: set[str] | None = None
+    clicks_held: float | None = None  # 0–1: the latest 28 days' clicks against the 28 before (Search Console)
 
 
 def _share(part: int, whole: int) -> float:
@@ -94,15 +96,17 @@ def _technical(blueprint: Blueprint, state: SiteState) -> HealthComponent:
 
 
 def _indexing(blueprint: Blueprint, state: SiteState) -> HealthComponent:
+    """Share indexed (URL Inspection); with search analytics, 10 for indexing and 5 for clicks held."""
     if state.indexed is None or not state.published:
         return HealthComponent(name="indexing_performance", weight=15, score=0.0, detail="no Search Console data yet")
     indexed = sum(1 for slug in state.published if slug in state.indexed)
-    return HealthComponent(
-        name="indexing_performance",
-        weight=15,
-        score=round(15 * _share(indexed, len(state.published)), 1),
-        detail=f"{indexed}/{len(state.published)} published pages indexed",
-    )
+    detail = f"{indexed}/{len(state.published)} published pages indexed"
+    if state.clicks_held is None:
+        score = 15 * _share(indexed, len(state.published))
+    else:
+        score = 10 * _share(indexed, len(state.published)) + 5 * state.clicks_held
+        detail += f"; clicks held {state.clicks_held:.0%} of the previous 28 days"
+    return HealthComponent(name="indexing_performance", weight=15, score=round(score, 1), detail=detail)
 
 
 def score_health(blueprint: Blueprint, state: SiteState | None = None) -> Health:

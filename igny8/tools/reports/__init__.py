@@ -1,0 +1,1 @@
+"""White-label monthly reports: charts as inline SVG, the HTML page, and its PDF."""

@@ -1,0 +1,1 @@
+from tests.crawl.fixtures import dental_site, runtime  # noqa: F401 - shared fixtures
