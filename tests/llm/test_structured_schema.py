@@ -53,6 +53,37 @@ def strict_violations(schema: Any, path: str = "#") -> list[str]:
     return _node_problems(schema, path) + [p for where, sub in children for p in strict_violations(sub, where)]
 
 
+# Calls that pass the output type on: ask_about_data(gateway, role, instructions, payload, output_type, ...)
+# forwards its parameter to .structured (its callers are checked instead).
+FORWARDERS = {"ask_about_data": 4}
+# Output types built per call (one answer per item of a batch): an example of each, keyed by where it is built.
+DYNAMIC_OUTPUT_TYPES: dict[tuple[str, str], Any] = {
+    ("igny8.agents.site_reader", "output_type"): lambda ns: ns["_placements_model"](["hub-a", "hub-b"], 3),
+    ("igny8.agents.keyword_filer", "output_type"): lambda ns: ns["_placements_model"](["hub-a", "hub-b"], 3),
+}
+
+
+def _output_type_argument(call: ast.Call) -> ast.expr | None:
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "structured":
+        position = 2
+    elif isinstance(func, ast.Name) and func.id in FORWARDERS:
+        position = FORWARDERS[func.id]
+    else:
+        return None
+    if len(call.args) > position:
+        return call.args[position]
+    return next(k.value for k in call.keywords if k.arg == "output_type")
+
+
+def _forwarded_parameter(tree: ast.AST, call: ast.Call, typed: ast.expr) -> bool:
+    """True when ``typed`` is a parameter of the function around ``call`` (that function forwards it)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any(inner is call for inner in ast.walk(node)):
+            return isinstance(typed, ast.Name) and typed.id in {a.arg for a in node.args.args + node.args.kwonlyargs}
+    return False
+
+
 def structured_output_types() -> dict[str, type[BaseModel]]:
     """Every model passed to ``.structured(...)`` anywhere in the package, found in the source."""
     root = Path(igny8.__file__).parent
@@ -60,23 +91,26 @@ def structured_output_types() -> dict[str, type[BaseModel]]:
     for file in sorted(root.rglob("*.py")):
         tree = ast.parse(file.read_text(encoding="utf-8"))
         calls = [
-            node
+            (node, typed)
             for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "structured"
+            if isinstance(node, ast.Call) and (typed := _output_type_argument(node)) is not None
         ]
         if not calls:
             continue
         module_name = ".".join(file.relative_to(root.parent).with_suffix("").parts)
         namespace = vars(importlib.import_module(module_name))
-        for call in calls:
-            typed = (
-                call.args[2] if len(call.args) > 2 else next(k.value for k in call.keywords if k.arg == "output_type")
-            )
+        for call, typed in calls:
             where = f"{module_name}:{call.lineno}"
-            try:
-                output_type = eval(compile(ast.Expression(typed), where, "eval"), namespace)  # noqa: S307
-            except NameError as error:
-                raise AssertionError(f"{where}: cannot resolve the output type {ast.unparse(typed)}") from error
+            dynamic = DYNAMIC_OUTPUT_TYPES.get((module_name, ast.unparse(typed)))
+            if dynamic is not None:
+                output_type = dynamic(namespace)
+            elif _forwarded_parameter(tree, call, typed):
+                continue
+            else:
+                try:
+                    output_type = eval(compile(ast.Expression(typed), where, "eval"), namespace)  # noqa: S307
+                except NameError as error:
+                    raise AssertionError(f"{where}: cannot resolve the output type {ast.unparse(typed)}") from error
             assert isinstance(output_type, type) and issubclass(output_type, BaseModel), where
             found[where] = output_type
     return found
