@@ -12,7 +12,7 @@ from igny8.config import get_settings
 from igny8.memory.api_keys import issue_key
 from igny8.memory.tenancy import NotFound, account_exists, create_account, local_account
 from igny8.services import open_services
-from igny8.workflows.site_setup import create_site_with_key
+from igny8.workflows.site_setup import SiteLimitReached, create_site_with_key
 
 account_app = typer.Typer(help="Accounts (tenants).", no_args_is_help=True)
 site_app = typer.Typer(help="Sites and their API keys.", no_args_is_help=True)
@@ -95,8 +95,10 @@ def site_create(
                 industry=industry,
                 sectors=sector,
                 site_type=site_type,
+                # a tenant's plan limits its sites; the operator's own local account has no plan limit
+                plan_limit_default=runtime.settings.default_plan if account is not None else None,
             )
-    except (CatalogError, NotFound) as exc:
+    except (CatalogError, NotFound, SiteLimitReached) as exc:
         raise fail(str(exc)) from exc
     site = created.site
     if as_json:

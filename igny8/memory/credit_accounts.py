@@ -196,3 +196,13 @@ def credits_between(conn: psycopg.Connection, *, site_id: int, start: datetime, 
         (site_id, start, end),
     ).fetchall()
     return {r["operation"]: int(r["credits"]) for r in rows}
+
+
+def plan_and_sites(conn: psycopg.Connection, *, account_id: int) -> tuple[str | None, int]:
+    """The account's plan (None before its first metered use) and how many sites it has."""
+    row = conn.execute(
+        "SELECT (SELECT plan FROM credit_accounts WHERE account_id = %(a)s) AS plan,"
+        " (SELECT count(*) FROM sites WHERE account_id = %(a)s) AS sites",
+        {"a": account_id},
+    ).fetchone()
+    return (row["plan"], int(row["sites"])) if row else (None, 0)

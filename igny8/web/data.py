@@ -4,9 +4,11 @@ every read is scoped by the signed-in account; every POST needs the session's CS
 
 from __future__ import annotations
 
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
+from fastapi.responses import FileResponse
 from pydantic import Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -16,6 +18,7 @@ from igny8.domain.text import BIGINT_MAX, InputModel
 from igny8.llm.gateway import Meter
 from igny8.memory import chat_sessions
 from igny8.memory.blueprints import activate_blueprint, get_blueprint
+from igny8.memory.reports_repo import list_reports
 from igny8.memory.site_pages_status import pages_with_status
 from igny8.memory.tenancy import get_site
 from igny8.memory.web_sessions import WebSession
@@ -26,6 +29,8 @@ from igny8.web.sign_in import current_session, tokens_match
 
 router = APIRouter(prefix="/app/data", include_in_schema=False)
 SiteId = Annotated[int, Path(ge=1, le=BIGINT_MAX)]
+ReportMonth = Annotated[str, Path(pattern=r"^[0-9]{4}-[0-9]{2}$")]
+ReportFormat = Annotated[str, Path(pattern=r"^(pdf|html)$")]
 Version = Annotated[int, Path(ge=1, le=100_000)]
 ChatId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
@@ -155,3 +160,15 @@ async def interpret(request: Request, session: PostingSession, chat_id: ChatId, 
         }
 
     return await run_in_threadpool(run)
+
+
+@router.get("/sites/{site_id}/reports/{month}.{fmt}")
+def report_file(request: Request, session: Session, site_id: SiteId, month: ReportMonth, fmt: ReportFormat) -> Any:
+    """A monthly report the worker (or `igny8 report`) wrote, for a site of the signed-in account."""
+    with _runtime(request).database.connection() as conn:
+        get_site(conn, account_id=session.account_id, site_id=site_id)
+        row = next((r for r in list_reports(conn, site_id=site_id) if (r["month"], r["format"]) == (month, fmt)), None)
+    if row is None or not FilePath(row["path"]).is_file():
+        raise HTTPException(404, f"no {fmt} report for {month}")
+    media = "application/pdf" if fmt == "pdf" else "text/html"
+    return FileResponse(row["path"], media_type=media, filename=f"report-site-{site_id}-{month}.{fmt}")

@@ -30,7 +30,7 @@ from igny8.web.sign_in import (
     sign_out,
     tokens_match,
 )
-from igny8.workflows.site_setup import create_site_with_key
+from igny8.workflows.site_setup import SiteLimitReached, create_site_with_key
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -157,6 +157,7 @@ async def new_site_submit(request: Request) -> Response:
                 industry=fields["industry"],
                 sectors=sectors,
                 site_type=fields["site_type"] or None,
+                plan_limit_default=runtime.settings.default_plan,
             )
 
     if not sectors or len(sectors) > 5:
@@ -165,6 +166,8 @@ async def new_site_submit(request: Request) -> Response:
         created = await run_in_threadpool(create)
     except CatalogError as exc:
         return _new_site_page(request, session, 422, error=str(exc), form=fields)
+    except SiteLimitReached as exc:
+        return _new_site_page(request, session, 409, error=str(exc), form=fields)
     return _render(
         request,
         "site_created.html",

@@ -36,6 +36,7 @@ from igny8.tools.search_console.credentials import CredentialFileError
 from igny8.tools.search_console.errors import BadRequest as SearchConsoleBadRequest
 from igny8.tools.search_console.errors import QuotaExceeded as SearchConsoleQuota
 from igny8.tools.search_console.errors import ReconnectNeeded, SearchConsoleError
+from igny8.workflows.site_setup import SiteLimitReached
 
 INTERNAL_ERROR = "internal error; the request id identifies it in the server log"
 
@@ -50,6 +51,7 @@ class PublicError:
 _OWN_TEXT: tuple[tuple[type[BaseException], int], ...] = (
     (NotFound, 404),
     (OutOfCredits, 402),
+    (SiteLimitReached, 409),
     (MarketplaceError, 502),
     (CatalogError, 422),
     (EditError, 422),

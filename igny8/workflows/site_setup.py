@@ -9,8 +9,25 @@ import psycopg
 
 from igny8.catalog.build_request import resolve_sectors
 from igny8.catalog.loader import Catalog, CatalogError
+from igny8.domain.plans import plan_named
 from igny8.memory.api_keys import issue_key
+from igny8.memory.credit_accounts import plan_and_sites
 from igny8.memory.tenancy import Site, create_site
+
+
+class SiteLimitReached(RuntimeError):
+    """The account's plan covers no more sites; the text says how to get room."""
+
+
+def check_site_limit(conn: psycopg.Connection, *, account_id: int, default_plan: str) -> None:
+    """Refuse a new site beyond the plan's site limit (Lite 3, Pro 25)."""
+    plan_name, sites = plan_and_sites(conn, account_id=account_id)
+    plan = plan_named(plan_name or default_plan)
+    if sites >= plan.site_limit:
+        raise SiteLimitReached(
+            f"the {plan.name} plan covers {plan.site_limit} sites and account {account_id} has {sites}: "
+            f"move to a larger plan (`igny8 credits grant --account {account_id} --plan pro`) or remove a site"
+        )
 
 
 @dataclass(frozen=True)
@@ -38,7 +55,10 @@ def create_site_with_key(
     industry: str,
     sectors: list[str],
     site_type: str | None = None,
+    plan_limit_default: str | None = None,
 ) -> NewSite:
+    """A site with its sectors and site key. With ``plan_limit_default`` (the plan of an account that has none
+    yet), the account's plan limits how many sites it may have; the operator's local account passes None."""
     name = name.strip()
     if not 1 <= len(name) <= 200:
         raise CatalogError("the site name must be 1–200 characters")
@@ -46,6 +66,8 @@ def create_site_with_key(
     first = catalog.sector(sectors[0], industry_entry).sector if sectors else None
     chosen_type = site_type or (first.site_types[0] if first else "blog")
     _, resolved = resolve_sectors(catalog, industry_entry.slug, sectors, chosen_type)
+    if plan_limit_default is not None:
+        check_site_limit(conn, account_id=account_id, default_plan=plan_limit_default)
     site = create_site(
         conn,
         account_id=account_id,

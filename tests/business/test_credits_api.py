@@ -90,3 +90,20 @@ def test_reports_are_listed_only_for_reachable_sites(runtime: Services, client: 
     mine = client.get(f"/api/v1/sites/{carol['site']}/reports", headers=carol["site_key"])
     assert mine.status_code == 200 and mine.json()["data"] == []
     assert client.get(f"/api/v1/sites/{dave['site']}/reports", headers=carol["account_key"]).status_code == 404
+
+
+def test_the_plan_limits_how_many_sites_an_account_creates(runtime: Services, client: TestClient) -> None:
+    with runtime.database.connection() as conn:
+        account = create_account(conn, name="three-site agency")
+        key = {"X-IGNY8-API-KEY": issue_key(conn, account_id=account, site_id=None)}
+    body = {"url": "https://example.com", "industry": "healthcare-medical", "sectors": ["dental-clinics"]}
+    for number in range(1, 4):  # Lite covers three sites
+        made = client.post("/api/v1/sites", json={**body, "name": f"clinic {number}"}, headers=key)
+        assert made.status_code == 201, made.text
+    refused = client.post("/api/v1/sites", json={**body, "name": "clinic 4"}, headers=key)
+    assert refused.status_code == 409
+    assert "lite plan covers 3 sites" in refused.json()["error"] and "--plan pro" in refused.json()["error"]
+    assert len(client.get("/api/v1/sites", headers=key).json()["data"]) == 3, "the refused site was not made"
+    upgraded = client.post("/api/v1/credits/grants", json={"account_id": account, "plan": "pro"}, headers=ADMIN)
+    assert upgraded.status_code in {200, 201}, upgraded.text
+    assert client.post("/api/v1/sites", json={**body, "name": "clinic 4"}, headers=key).status_code == 201

@@ -84,3 +84,24 @@ def test_the_review_queue(web_runtime: Services, web: TestClient, written_site: 
     other = new_account(web_runtime, "outsider")
     _signed_in(web, other["key"])
     assert web.get(f"/app/data/sites/{site}/pages").status_code == 404
+
+
+def test_monthly_reports_are_listed_and_served_to_their_account_only(
+    web_runtime: Services, web: TestClient, written_site: dict, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from igny8.workflows.reports import write_report
+
+    site = written_site["site"]
+    write_report(
+        web_runtime.database, account_id=written_site["account"], site_id=site, month="2026-11",
+        out=tmp_path / "report-2026-11.html",
+    )  # fmt: skip
+    _signed_in(web, written_site["key"])
+    listed = web.get(f"/app/api/sites/{site}/reports").json()["data"]
+    assert [(r["month"], r["format"]) for r in listed] == [("2026-11", "html")]
+    served = web.get(f"/app/data/sites/{site}/reports/2026-11.html")
+    assert served.status_code == 200 and ("2026-11" in served.text or "November" in served.text)
+    assert web.get(f"/app/data/sites/{site}/reports/2026-10.html").status_code == 404
+    stranger = new_account(web_runtime, "stranger")
+    _signed_in(web, stranger["key"])
+    assert web.get(f"/app/data/sites/{site}/reports/2026-11.html").status_code == 404

@@ -61,7 +61,7 @@ def list_sites_route(principal: PrincipalDep, request: Request, runtime: Runtime
     return ok(request, [site_json(s) for s in sites if principal.may_access(s.id)])
 
 
-@router.post("/sites", status_code=201)
+@router.post("/sites", status_code=201, responses=error_responses(409))
 def create_site_route(body: SiteIn, principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:
         created = create_site_with_key(
@@ -73,6 +73,7 @@ def create_site_route(body: SiteIn, principal: AccountPrincipalDep, request: Req
             industry=body.industry,
             sectors=body.sectors,
             site_type=body.site_type,
+            plan_limit_default=runtime.settings.default_plan,
         )
     return ok(
         request,

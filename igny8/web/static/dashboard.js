@@ -164,7 +164,19 @@ async function load() {
   }
   const health = await api.get(`sites/${site}/health`);
   document.getElementById("health").replaceChildren(health.length ? healthChart(health) : el("p", { class: "muted", text: "No health scores yet (the weekly maintenance records them)." }));
-  await Promise.all([loadPages(), loadRuns()]);
+  await Promise.all([loadPages(), loadRuns(), loadReports()]);
+}
+
+async function loadReports() {
+  const reports = await api.get(`sites/${site}/reports`);
+  const box = document.getElementById("reports");
+  if (!reports.length) {
+    box.replaceChildren(el("p", { class: "muted", text: "No report yet: the maintenance worker writes last month's on its first run of a month (or run `igny8 report`)." }));
+    return;
+  }
+  box.replaceChildren(el("ul", {}, ...reports.map((r) => el("li", {},
+    el("a", { href: `/app/data/sites/${site}/reports/${r.month}.${r.format}` }, `${r.month} (${r.format.toUpperCase()})`),
+    ` written ${r.created_at.slice(0, 10)}`))));
 }
 
 load().catch((error) => versionsBox.replaceChildren(el("p", { class: "error", role: "alert", text: error.message })));
