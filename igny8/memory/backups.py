@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,11 +75,18 @@ def archive_tables(path: Path, *, embedded: bool) -> list[str]:
     return [line.split()[-2] for line in listing.splitlines() if " TABLE public " in line and not line.startswith(";")]
 
 
-def _connections_elsewhere(conn: psycopg.Connection, name: str) -> int:
-    row = conn.execute(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)
-    ).fetchone()
-    return int(row[0]) if row else 0
+def _connections_elsewhere(conn: psycopg.Connection, name: str, *, settle_s: float = 10.0) -> int:
+    """Connections to ``name`` from other processes; a process that has just exited may still show for a
+    moment while its backend ends, so this waits up to ``settle_s`` for the count to reach zero."""
+    deadline = time.monotonic() + settle_s
+    while True:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)
+        ).fetchone()
+        busy = int(row[0]) if row else 0
+        if busy == 0 or time.monotonic() >= deadline:
+            return busy
+        time.sleep(0.25)
 
 
 def restore(database: Database, archive: Path) -> list[str]:
