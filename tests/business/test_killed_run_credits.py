@@ -9,11 +9,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from igny8.llm.credits import credit_period
+from igny8.memory.database import start_embedded_server
+from igny8.memory.embedded_server import stop_embedded_server
 
 LIMIT = 8
 BUDGET = 300
@@ -56,9 +60,17 @@ def _figures(url: str, site: int, account: int) -> dict[str, int]:
     return dict(zip(names, (int(v) for v in row), strict=True))
 
 
-def test_killed_run_charges_nothing_twice_and_running_out_is_told_clearly(
-    data_dir: Path, pg_maintenance_url: str
-) -> None:
+@pytest.fixture()
+def own_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A data directory of its own: this test spends the local account's credits, which other tests that run
+    the CLI on the session's data directory need."""
+    folder = tmp_path_factory.mktemp("credits-cli")
+    yield folder, start_embedded_server(folder)
+    stop_embedded_server(folder)
+
+
+def test_killed_run_charges_nothing_twice_and_running_out_is_told_clearly(own_data_dir: tuple[Path, str]) -> None:
+    data_dir, pg_maintenance_url = own_data_dir
     slow = _env(data_dir, "0.15")
     created = _igny8(
         "blueprint", "create", "--industry", "healthcare-medical", "--sector", "dental-clinics",
