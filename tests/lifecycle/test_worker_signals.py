@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
+from typing import Any
 
 import pytest
 
@@ -54,20 +55,30 @@ def _wait_for_running_run(services: Services, site_id: int, worker: subprocess.P
     raise AssertionError("the worker never started the due maintenance run")
 
 
+def _worker_in_the_middle_of_a_run(env: dict[str, str], services: Services, site_id: int) -> tuple[Any, int]:
+    """A worker started on a due schedule, a second into its maintenance run; the run's id."""
+    _due(services, site_id)
+    worker = _worker(env)
+    run_id = _wait_for_running_run(services, site_id, worker)
+    time.sleep(1.0)
+    return worker, run_id
+
+
+def _run(services: Services, site_id: int, run_id: int) -> dict:
+    return next(r for r in _runs(services, site_id) if r["id"] == run_id)
+
+
 def test_sigterm_finishes_the_run_in_flight_and_exits_0(
     cli_env: dict[str, str], site: tuple[Services, int]
 ) -> None:
     services, site_id = site
-    _due(services, site_id)
-    worker = _worker(cli_env)
-    run_id = _wait_for_running_run(services, site_id, worker)
-    time.sleep(1.0)
+    worker, run_id = _worker_in_the_middle_of_a_run(cli_env, services, site_id)
     worker.send_signal(signal.SIGTERM)
     output, _ = worker.communicate(timeout=300)
     assert worker.returncode == 0, output
     assert "stopped on request" in output
     assert "Traceback" not in output
-    run = next(r for r in _runs(services, site_id) if r["id"] == run_id)
+    run = _run(services, site_id, run_id)
     assert run["status"] == "finished", run
     assert run["report"]["gaps"]["written"] >= 1 and "health" in run["report"]
 
@@ -76,17 +87,14 @@ def test_sigkill_leaves_the_run_to_the_next_worker_which_resumes_it(
     cli_env: dict[str, str], site: tuple[Services, int]
 ) -> None:
     services, site_id = site
-    _due(services, site_id)
-    worker = _worker(cli_env)
-    run_id = _wait_for_running_run(services, site_id, worker)
-    time.sleep(1.0)
+    worker, run_id = _worker_in_the_middle_of_a_run(cli_env, services, site_id)
     worker.kill()
     worker.wait(30)
-    assert next(r for r in _runs(services, site_id) if r["id"] == run_id)["status"] == "running"
+    assert _run(services, site_id, run_id)["status"] == "running"
     again = _worker(cli_env, "--once")
     output, _ = again.communicate(timeout=300)
     assert again.returncode == 0, output
-    run = next(r for r in _runs(services, site_id) if r["id"] == run_id)
+    run = _run(services, site_id, run_id)
     assert run["status"] == "finished" and run["report"]["resumed"] is True, run
     assert "health" in run["report"]
     assert not [r for r in _runs(services, site_id) if r["status"] == "running"], "no second run was started"
