@@ -181,6 +181,13 @@ class Settings(BaseSettings):
     api_key_cache_s: float = Field(
         default=5.0, ge=0, le=300, description="How long a key lookup is reused (0: off); revocation clears it."
     )
+    api_read_cache_s: float = Field(
+        default=10.0,
+        ge=0,
+        le=300,
+        description="How long the plugin's reads (active blueprint, content queue) are reused (0: off); "
+        "a change to the site clears them at once.",
+    )
     api_rate_limit_per_s: float = Field(default=20.0, ge=0, description="Requests per second per API key (0: off).")
     api_rate_burst: int = Field(default=200, ge=1, description="Requests a key may send at once above that rate.")
     api_request_timeout_s: float = Field(default=30.0, gt=0, le=3600, description="Longest request (503 after).")

@@ -20,9 +20,12 @@ from igny8.api.envelope import ApiError, error, request_id
 from igny8.api.middleware import BodyLimit, RequestId, TimeLimit
 from igny8.api.rate_limit import RateLimiter
 from igny8.api.routes import accounts, chat, credits, plugin, plugin_sync, sites
+from igny8.memory.api_keys import REVOCATION_CHANNEL
 from igny8.memory.async_pool import async_pool
-from igny8.memory.key_cache import KeyCache, listen_for_revocations
+from igny8.memory.key_cache import KeyCache
+from igny8.memory.notices import listen
 from igny8.memory.secret_box import secret_box_for
+from igny8.memory.site_read_cache import SITE_READS_CHANNEL, SiteReadCache
 from igny8.services import Services
 from igny8.web.mount import install_web_app
 from igny8.workflows.chat_sessions import ChatRunner, SessionRefused
@@ -102,13 +105,22 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def _service_state(app: FastAPI, runtime: Services) -> AsyncIterator[None]:
-    """This process's async pool, key cache (cleared by revocation notices) and rate limiter."""
+    """This process's async pool, key cache (cleared by revocation notices), rate limiter and the plugin's reads
+    (each site's forgotten on its change notice)."""
     settings = runtime.settings
     pool = async_pool(runtime.database.url, max_size=settings.api_pool_size)
     await pool.open()
     keys = KeyCache(settings.api_key_cache_s)
-    listener = asyncio.create_task(listen_for_revocations(runtime.database.url, keys))
-    app.state.service = ServiceState(pool, keys, RateLimiter(settings.api_rate_limit_per_s, settings.api_rate_burst))
+    reads = SiteReadCache(settings.api_read_cache_s)
+
+    def start_over() -> None:
+        keys.clear()
+        reads.clear()
+
+    handlers = {REVOCATION_CHANNEL: lambda _payload: keys.clear(), SITE_READS_CHANNEL: reads.on_notice}
+    listener = asyncio.create_task(listen(runtime.database.url, handlers, start_over))
+    limiter = RateLimiter(settings.api_rate_limit_per_s, settings.api_rate_burst)
+    app.state.service = ServiceState(pool, keys, limiter, reads)
     try:
         yield
     finally:

@@ -6,8 +6,9 @@ none of them costs a trip through the thread pool."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
@@ -15,9 +16,12 @@ from psycopg_pool import AsyncConnectionPool
 
 from igny8.api.envelope import ApiError
 from igny8.api.rate_limit import RateLimiter
+from igny8.api.single_flight import SingleFlight
 from igny8.memory.api_keys import Principal, authenticate_async
 from igny8.memory.database import Database
 from igny8.memory.key_cache import MISS, KeyCache
+from igny8.memory.site_read_cache import MISS as NOT_HELD
+from igny8.memory.site_read_cache import SiteReadCache
 from igny8.services import Services
 from igny8.workflows.chat_sessions import ChatRunner
 
@@ -30,13 +34,48 @@ api_key_scheme = APIKeyHeader(
 )
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class ServiceState:
-    """What one server process holds for the request path: the async pool, the key cache, the rate limiter."""
+    """What one server process holds for the request path: the async pool, the key cache, the rate limiter and
+    the plugin's reads kept per site."""
 
     pool: AsyncConnectionPool
     keys: KeyCache
     limiter: RateLimiter
+    reads: SiteReadCache
+    in_flight: SingleFlight = field(default_factory=SingleFlight)
+
+    async def read_through(self, site_id: int, what: Hashable, read: Callable[[], Awaitable[T]]) -> T:
+        """The site's answer to ``what`` from memory, or from ``read()`` (then kept until the site changes);
+        requests that miss at once share one read."""
+        held: Any = self.reads.get(site_id, what)
+        if held is not NOT_HELD:
+            return held
+
+        async def read_and_keep() -> T:
+            generation = self.reads.generation(site_id)
+            answer = await read()
+            self.reads.put(site_id, what, answer, generation)
+            return answer
+
+        return await self.in_flight.run(("site", site_id, what), read_and_keep)
+
+    async def authenticate(self, api_key: str) -> Principal | None:
+        """The key's principal (None: refused) from the key cache, or one query shared by concurrent misses."""
+        principal: Any = self.keys.get(api_key)
+        if principal is not MISS:
+            return principal
+
+        async def look_up() -> Principal | None:
+            async with self.pool.connection() as conn:
+                found = await authenticate_async(conn, api_key)
+            self.keys.put(api_key, found)
+            return found
+
+        return await self.in_flight.run(("key", api_key), look_up)
 
 
 async def get_runtime(request: Request) -> Services:
@@ -47,7 +86,7 @@ async def get_database(request: Request) -> Database:
     return request.app.state.runtime.database
 
 
-def _service_state(request: Request) -> ServiceState:
+async def _service_state(request: Request) -> ServiceState:
     state: ServiceState | None = getattr(request.app.state, "service", None)
     if state is None:  # the app was served without its lifespan (which opens the pool)
         raise ApiError(503, "the service is starting or stopping: try again in a moment")
@@ -72,12 +111,8 @@ async def get_principal(
 ) -> Principal:
     if not api_key:
         raise ApiError(401, f"missing API key: send it in the {API_KEY_HEADER} header")
-    principal = service.keys.get(api_key)
-    if principal is MISS:
-        async with service.pool.connection() as conn:
-            principal = await authenticate_async(conn, api_key)
-        service.keys.put(api_key, principal)
-    if not isinstance(principal, Principal):
+    principal = await service.authenticate(api_key)
+    if principal is None:
         raise ApiError(401, "the API key is not valid (wrong, revoked or mistyped)")
     wait_s = service.limiter.retry_after(principal.key_id)
     if wait_s:

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-import uuid
+import itertools
+import os
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+_PROCESS_PREFIX = os.urandom(10).hex()
+_SEQUENCE = itertools.count(1)
+
+
+def _new_process_prefix() -> None:
+    global _PROCESS_PREFIX
+    _PROCESS_PREFIX = os.urandom(10).hex()
+
+
+os.register_at_fork(after_in_child=_new_process_prefix)  # a forked server process gets its own
+
+
+def new_request_id() -> str:
+    """32 hex digits, unique across server processes: a random prefix per process and a sequence (a tenth of
+    the cost of a UUID, which showed in every request's profile)."""
+    return f"{_PROCESS_PREFIX}{next(_SEQUENCE) % 16**12:012x}"
+
 
 def request_id(request: Request) -> str:
     if not getattr(request.state, "request_id", None):
-        request.state.request_id = uuid.uuid4().hex
+        request.state.request_id = new_request_id()
     return request.state.request_id
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable
 
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from igny8.api.envelope import error
+from igny8.api.envelope import error, new_request_id
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +27,9 @@ class BodyLimit:
             return
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
+        if declared is None and b"transfer-encoding" not in headers:  # no body (HTTP/1.1): nothing to count
+            await self.app(scope, receive, send)
+            return
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             await self._refuse(scope, send)
             return
@@ -118,13 +120,16 @@ class RequestId:
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        state["request_id"] = state.get("request_id") or uuid.uuid4().hex
+        state["request_id"] = state.get("request_id") or new_request_id()
         header = state["request_id"].encode()
 
         async def with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
-                message = {**message, "headers": [*headers, (b"x-request-id", header)]}
+                headers = message.get("headers", [])
+                # The envelope sets the header already (Starlette lowercases names); others get it here.
+                if (b"x-request-id", header) not in headers:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"x-request-id"]
+                    message = {**message, "headers": [*headers, (b"x-request-id", header)]}
             await send(message)
 
         await self.app(scope, receive, with_id)

@@ -30,6 +30,7 @@ def serve(
     import uvicorn
 
     from igny8.api.app import create_app
+    from igny8.api.process import settle_heap
     from igny8.workflows import shutdown
 
     # uvicorn finishes the requests in flight on SIGTERM/SIGINT, then re-raises the signal: cooperative
@@ -53,7 +54,9 @@ def serve(
                 **options,
             )
         else:
-            uvicorn.run(create_app(runtime, max_body_bytes=settings.api_max_body_bytes), **options)
+            application = create_app(runtime, max_body_bytes=settings.api_max_body_bytes)
+            settle_heap()
+            uvicorn.run(application, **options)
 
 
 @account_app.command("create")

@@ -1,21 +1,16 @@
 """A short-lived cache of API key lookups, per server process. A revocation anywhere (``revoke_site_keys``
-sends NOTIFY on commit) clears it in every process that listens; the time limit bounds how long a revoked
-key can still pass where the notice is lost (a listener reconnecting)."""
+sends NOTIFY on commit) clears it in every process that listens (``igny8.memory.notices``); the time limit
+bounds how long a revoked key can still pass where the notice is lost (a listener reconnecting)."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import logging
 import threading
 import time
 from collections import OrderedDict
 
-import psycopg
+from igny8.memory.api_keys import Principal
 
-from igny8.memory.api_keys import REVOCATION_CHANNEL, Principal
-
-log = logging.getLogger(__name__)
 _MISS = object()
 
 
@@ -63,21 +58,3 @@ class KeyCache:
 
 
 MISS = _MISS
-
-
-async def listen_for_revocations(url: str, cache: KeyCache, *, retry_s: float = 1.0) -> None:
-    """Clear ``cache`` on every revocation notice, until cancelled; reconnects (clearing) when the connection
-    drops, so a notice sent while it was away is not trusted to have been seen."""
-    while True:
-        try:
-            async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
-                await conn.execute(f"LISTEN {REVOCATION_CHANNEL}")
-                cache.clear()
-                async for _ in conn.notifies():
-                    cache.clear()
-        except asyncio.CancelledError:
-            raise
-        except (psycopg.Error, OSError) as exc:
-            log.warning("the key revocation listener lost its connection (%s); retrying", type(exc).__name__)
-            cache.clear()
-            await asyncio.sleep(retry_s)

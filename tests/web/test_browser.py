@@ -193,6 +193,8 @@ def test_build_a_site_in_the_browser(web_runtime: Services, server: LiveServer, 
         page.get_by_role("button", name="Approve", exact=True).click()
         page.locator("#pages h3", has_text="approved (2)").wait_for()
     page.locator("#pages details").first.locator("summary").click()
+    # The details are drawn by the toggle event, which fires after the click returns.
+    page.locator("#pages details[open] .dims span").first.wait_for()
     assert page.locator("#pages .dims span").count() == 12
     assert page.locator("#pages iframe[sandbox='']").count() == 1
     assert page.frame_locator("#pages iframe").locator("h1, h2, p").first.inner_text().strip()

@@ -16,10 +16,11 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import Field
 
 from igny8.api.contract import JsonCount, JsonId, error_responses
-from igny8.api.deps import RuntimeDep, ServiceStateDep, SitePrincipalDep
+from igny8.api.deps import RuntimeDep, ServiceState, ServiceStateDep, SitePrincipalDep
 from igny8.api.envelope import ApiError, ok, ok_encoded, request_id
 from igny8.domain.text import InputModel
 from igny8.memory import content_repo, site_pages, sync_events, tenancy
+from igny8.memory.api_keys import Principal
 from igny8.memory.async_pool import active_blueprint_ref
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.tenancy import get_site
@@ -78,11 +79,20 @@ def connect(body: ConnectIn, principal: SitePrincipalDep, request: Request, runt
     return ok(request, {"site_id": site.id, "name": site.name, "connected": True})
 
 
+async def _active_ref(service: ServiceState, principal: Principal) -> tuple[int, int] | None:
+    """(id, version) of the site's active blueprint, kept in memory until the site's blueprints change."""
+    assert principal.site_id is not None
+
+    async def read() -> tuple[int, int] | None:
+        async with service.pool.connection() as conn:
+            return await active_blueprint_ref(conn, account_id=principal.account_id, site_id=principal.site_id)
+
+    return await service.read_through(principal.site_id, ("active", principal.account_id), read)
+
+
 @router.get("/health")
 async def health(principal: SitePrincipalDep, request: Request, service: ServiceStateDep):  # type: ignore[no-untyped-def]
-    assert principal.site_id is not None
-    async with service.pool.connection() as conn:
-        active = await active_blueprint_ref(conn, account_id=principal.account_id, site_id=principal.site_id)
+    active = await _active_ref(service, principal)
     return ok(
         request,
         {"status": "ok", "site_id": principal.site_id, "active_blueprint_version": active[1] if active else None},
@@ -125,9 +135,8 @@ def _encode_view(runtime: Any, principal: Any) -> tuple[int, dict[str, EncodedVi
 
 async def _active_view(runtime: Any, service: Any, principal: Any, part: str) -> EncodedView:
     """The plugin's view of the active blueprint. A blueprint version never changes, so its encoded view is
-    kept by id; only the cheap 'which version is active' query runs per request."""
-    async with service.pool.connection() as conn:
-        active = await active_blueprint_ref(conn, account_id=principal.account_id, site_id=principal.site_id)
+    kept by id; which version is active is kept until the site's blueprints change."""
+    active = await _active_ref(service, principal)
     if active is None:
         raise ApiError(404, f"site {principal.site_id} has no active blueprint")
     with _VIEWS_LOCK:
@@ -178,43 +187,53 @@ for _part in ("blueprint", "taxonomies"):
     router.get(f"/{_part}", responses=NOT_MODIFIED, name=_part)(_view_route(_part))
 
 
+def _queue_item(row: dict[str, Any]) -> dict[str, Any]:
+    meta = row["meta"]
+    return {
+        "content_id": row["id"],
+        "task_id": row["task_id"],
+        "title": row["title"],
+        "slug": row["slug"],
+        "html": row["html"],
+        "status": row["status"],
+        "content_type": meta.get("content_type"),
+        "structure": meta.get("structure"),
+        "cluster": meta.get("cluster"),
+        "meta_description": meta.get("meta_description"),
+        "target_keywords": meta.get("target_keywords", []),
+    }
+
+
 @router.get("/queue")
 async def content_queue(
     principal: SitePrincipalDep,
     request: Request,
     runtime: RuntimeDep,
+    service: ServiceStateDep,
     limit: int = Query(default=20, ge=1, le=100),
     include_review: bool = False,
 ):  # type: ignore[no-untyped-def]
+    """The pages ready to publish, encoded once and kept until the site's content or publications change."""
+    assert principal.site_id is not None
     statuses = ["approved", "review"] if include_review else ["approved"]
 
-    def read() -> list[dict[str, Any]]:
+    def read() -> bytes:
         with runtime.database.connection() as conn:
             # Never re-offers a page that is already out: published over REST or by the plugin.
-            return content_repo.content_queue(conn, site_id=principal.site_id, statuses=statuses, limit=limit)
+            rows = content_repo.content_queue(conn, site_id=principal.site_id, statuses=statuses, limit=limit)
+        return orjson.dumps([_queue_item(r) for r in rows])
 
-    rows = await asyncio.to_thread(read)
-    items: list[dict[str, Any]] = [
-        {
-            "content_id": r["id"],
-            "task_id": r["task_id"],
-            "title": r["title"],
-            "slug": r["slug"],
-            "html": r["html"],
-            "status": r["status"],
-            "content_type": r["meta"].get("content_type"),
-            "structure": r["meta"].get("structure"),
-            "cluster": r["meta"].get("cluster"),
-            "meta_description": r["meta"].get("meta_description"),
-            "target_keywords": r["meta"].get("target_keywords", []),
-        }
-        for r in rows
-    ]
-    return ok(request, items)
+    async def read_off_loop() -> bytes:
+        return await asyncio.to_thread(read)
+
+    encoded = await service.read_through(principal.site_id, ("queue", include_review, limit), read_off_loop)
+    return ok_encoded(request, encoded)
 
 
 @router.post("/sync-events", responses=error_responses(404))
-def confirm_sync(body: SyncEventsIn, principal: SitePrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
+def confirm_sync(  # type: ignore[no-untyped-def]
+    body: SyncEventsIn, principal: SitePrincipalDep, request: Request, runtime: RuntimeDep, service: ServiceStateDep
+):
     ids = [e.content_id for e in body.events]
     with runtime.database.connection() as conn:
         owned = content_repo.owned_content_ids(conn, site_id=principal.site_id, content_ids=ids)
@@ -233,6 +252,8 @@ def confirm_sync(body: SyncEventsIn, principal: SitePrincipalDep, request: Reque
             )
             if event.status in {"published", "updated"}:
                 content_repo.mark_published_by_plugin(conn, content_id=event.content_id)
+    # Committed: this process's next queue read goes to the database now; the others on the change notice.
+    service.reads.forget(principal.site_id)
     return ok(request, {"recorded": len(body.events)})
 
 
