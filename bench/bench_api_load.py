@@ -1,8 +1,9 @@
 """Load on `igny8 serve` from a separate process: throughput, p50 and p99 of the WordPress plugin's read
 endpoints at 1, 16, 100 and 500 concurrent clients (each client a keep-alive connection that sends its next
 request when the last one answered). A bare FastAPI endpoint, served by the same uvicorn in its own process
-and measured in the same run, is the machine's limit: our figures are given as ratios to it. Every response
-must be a 200 (the script fails otherwise), and the server's resident memory is sampled.
+and measured in the same run, is the machine's limit: our figures are given as ratios to it. One more row
+polls the blueprint with the ETag the plugin holds (answered 304, as most real polls are). Every response
+must be the 200 (or 304) expected, or the script fails; the server's resident memory is sampled.
 
 Run: .venv/bin/python bench/bench_api_load.py [--seconds S] [--clients 1,16,100,500] [--workers N]
      .venv/bin/python bench/bench_api_load.py --soak 600 --clients 100   (one endpoint mix, memory bound)
@@ -29,6 +30,7 @@ ENDPOINTS = [
     "/api/v1/plugin/queue?limit=20",
 ]
 BARE = "/bare"
+CONDITIONAL = "  the same, If-None-Match (304)"  # the plugin's usual poll: it holds the version already
 SOAK_MEMORY_BOUND_MB = 64.0  # growth of the server's resident memory allowed over a soak, after warm-up
 
 
@@ -54,7 +56,9 @@ def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 90) -> 
 # --- the load (runs in its own process) ---
 
 
-async def _drive(url: str, key: str, clients: int, seconds: float, warmup: float) -> dict[str, object]:
+async def _drive(
+    url: str, key: str, clients: int, seconds: float, warmup: float, if_none_match: str | None
+) -> dict[str, object]:
     import aiohttp
 
     timings: list[float] = []
@@ -63,7 +67,9 @@ async def _drive(url: str, key: str, clients: int, seconds: float, warmup: float
     started = time.perf_counter()
     measure_from, stop = started + warmup, started + warmup + seconds
     async with aiohttp.ClientSession(
-        connector=connector, headers={"X-IGNY8-API-KEY": key}, timeout=aiohttp.ClientTimeout(total=60)
+        connector=connector,
+        headers={"X-IGNY8-API-KEY": key, **({"If-None-Match": if_none_match} if if_none_match else {})},
+        timeout=aiohttp.ClientTimeout(total=60),
     ) as session:
 
         async def client() -> None:
@@ -87,11 +93,15 @@ async def _drive(url: str, key: str, clients: int, seconds: float, warmup: float
     }
 
 
-def measure(url: str, key: str, clients: int, seconds: float, warmup: float = 0.5) -> dict[str, object]:
-    """One measurement by a separate load process (so the load does not share the server's interpreter)."""
+def measure(
+    url: str, key: str, clients: int, seconds: float, warmup: float = 0.5, if_none_match: str | None = None
+) -> dict[str, object]:
+    """One measurement by a separate load process (so the load does not share the server's interpreter); every
+    answer must be a 200, or a 304 when ``if_none_match`` is sent."""
     done = subprocess.run(
         [sys.executable, __file__, "--drive", url, "--key", key, "--clients", str(clients), "--seconds", str(seconds)]
-        + ["--warmup", str(warmup)],
+        + ["--warmup", str(warmup)]
+        + (["--if-none-match", if_none_match] if if_none_match else []),
         capture_output=True,
         text=True,
         timeout=seconds + warmup + 120,
@@ -99,8 +109,9 @@ def measure(url: str, key: str, clients: int, seconds: float, warmup: float = 0.
     if done.returncode != 0:
         raise RuntimeError(f"the load process failed: {done.stderr[-2000:]}")
     result = json.loads(done.stdout)
-    bad = {s: n for s, n in result["statuses"].items() if s != "200"}
-    assert result["requests"] > 0 and not bad, f"{url}: non-200 answers {bad}"
+    expected = "304" if if_none_match else "200"
+    bad = {s: n for s, n in result["statuses"].items() if s != expected}
+    assert result["requests"] > 0 and not bad, f"{url}: answers other than {expected}: {bad}"
     return result
 
 
@@ -166,6 +177,13 @@ def start_igny8(data_dir: Path, workers: int) -> tuple[subprocess.Popen, int]:
     return process, port
 
 
+def current_etag(url: str, key: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"X-IGNY8-API-KEY": key}), timeout=30) as answer:
+        return answer.headers["ETag"]
+
+
 def resident_mb(process: subprocess.Popen) -> float:
     import psutil
 
@@ -188,6 +206,7 @@ def table(args: argparse.Namespace, data_dir: Path) -> None:
     ours, port = start_igny8(data_dir, args.workers)
     try:
         measure(f"http://127.0.0.1:{port}{ENDPOINTS[0]}", key, 16, 1.0)  # warm-up: caches, pools
+        held_etag = current_etag(f"http://127.0.0.1:{port}{ENDPOINTS[1]}", key)
         before = resident_mb(ours)
         print(
             f"{args.seconds:g} s per cell after 0.5 s warm-up; load from a separate process; "
@@ -200,10 +219,10 @@ def table(args: argparse.Namespace, data_dir: Path) -> None:
                 f"{'bare FastAPI (the limit)':32} {clients:7d} {limit['throughput']:8.0f} {limit['p50']:8.1f} "
                 f"{limit['p99']:8.1f}"
             )
-            for path in ENDPOINTS:
-                got = measure(f"http://127.0.0.1:{port}{path}", key, clients, args.seconds)
+            for label, path, etag in [*((p, p, None) for p in ENDPOINTS), (CONDITIONAL, ENDPOINTS[1], held_etag)]:
+                got = measure(f"http://127.0.0.1:{port}{path}", key, clients, args.seconds, if_none_match=etag)
                 print(
-                    f"{path:32} {clients:7d} {got['throughput']:8.0f} {got['p50']:8.1f} {got['p99']:8.1f}"
+                    f"{label:32} {clients:7d} {got['throughput']:8.0f} {got['p50']:8.1f} {got['p99']:8.1f}"
                     f"  {got['throughput'] / limit['throughput']:11.2f}  {got['p99'] / max(limit['p99'], 0.001):9.2f}"
                 )
         print(f"server memory: {before:.0f} MiB before, {resident_mb(ours):.0f} MiB after")
@@ -244,6 +263,7 @@ def main() -> None:
     parser.add_argument("--key", help=argparse.SUPPRESS)
     parser.add_argument("--warmup", type=float, default=0.5, help=argparse.SUPPRESS)
     parser.add_argument("--bare-serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--if-none-match", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_serve:
         import uvicorn
@@ -251,7 +271,9 @@ def main() -> None:
         uvicorn.run(bare_app(), host="127.0.0.1", port=args.bare_serve, log_level="error", access_log=False)
         return
     if args.drive:
-        result = asyncio.run(_drive(args.drive, args.key, int(args.clients), args.seconds, args.warmup))
+        result = asyncio.run(
+            _drive(args.drive, args.key, int(args.clients), args.seconds, args.warmup, args.if_none_match)
+        )
         print(json.dumps(result))
         return
     args.clients = [int(c) for c in args.clients.split(",")]

@@ -161,14 +161,18 @@ def create_app(runtime: Services, *, max_body_bytes: int = 1_048_576, close_data
 
     app.add_middleware(RequestId)
     _install_error_handlers(app)
-    routers = [module.router for module in (accounts, sites, plugin, plugin_sync, chat, credits)]
+    # The plugin's routes first: thousands of sites poll them, and a request is matched route by route.
+    routers = [module.router for module in (plugin, plugin_sync, accounts, sites, chat, credits)]
     for router in routers:
         app.include_router(router, prefix="/api/v1")
     app.state.allowed_methods = allowed_methods(routers, "/api/v1")
     install_contract(
         app,
         error_statuses(
-            routers, "/api/v1", authenticated_by=get_principal, kinds={require_account_key, require_site_key}
+            routers,
+            "/api/v1",
+            authenticated_by={get_principal, require_account_key, require_site_key},
+            kinds={require_account_key, require_site_key},
         ),
     )
     install_web_app(app)  # the web app at / (igny8/web), outside the OpenAPI schema

@@ -79,7 +79,11 @@ Statuses = dict[tuple[str, str], set[int]]  # (method, path) → error statuses
 
 
 def error_statuses(
-    routers: list[APIRouter], prefix: str, *, authenticated_by: Callable[..., Any], kinds: set[Callable[..., Any]]
+    routers: list[APIRouter],
+    prefix: str,
+    *,
+    authenticated_by: set[Callable[..., Any]],
+    kinds: set[Callable[..., Any]],
 ) -> Statuses:
     """The error statuses each operation can answer, from what it takes: a body (400 malformed JSON, 413 too
     large, 422), parameters (422; a path id also 404), a key (401, 429) and a kind of key (403); every
@@ -98,7 +102,7 @@ def error_statuses(
                 codes.add(422)
             if dependant.path_params:
                 codes.add(404)
-            if authenticated_by in calls:
+            if calls & authenticated_by:
                 codes |= {401, 429}
             if calls & kinds:
                 codes.add(403)

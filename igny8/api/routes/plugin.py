@@ -24,6 +24,7 @@ from igny8.memory.api_keys import Principal
 from igny8.memory.async_pool import active_blueprint_ref
 from igny8.memory.blueprints import get_blueprint
 from igny8.memory.tenancy import get_site
+from igny8.services import Services
 from igny8.stages.plugin_bridge import plugin_blueprint_view
 
 router = APIRouter(prefix="/plugin", tags=["wordpress plugin"])
@@ -126,14 +127,14 @@ _VIEWS_LOCK = threading.Lock()
 _VIEWS_KEPT = 64
 
 
-def _encode_view(runtime: Any, principal: Any) -> tuple[int, dict[str, EncodedView]]:
+def _encode_view(runtime: Services, principal: Principal) -> tuple[int, dict[str, EncodedView]]:
     with runtime.database.connection() as conn:
         active = get_blueprint(conn, account_id=principal.account_id, site_id=principal.site_id)
     view = plugin_blueprint_view(active)  # the same view the backend pushes to the plugin
     return active.id, {"blueprint": EncodedView.of(view), "taxonomies": EncodedView.of(view["taxonomy"])}
 
 
-async def _active_view(runtime: Any, service: Any, principal: Any, part: str) -> EncodedView:
+async def _active_view(runtime: Services, service: ServiceState, principal: Principal, part: str) -> EncodedView:
     """The plugin's view of the active blueprint. A blueprint version never changes, so its encoded view is
     kept by id; which version is active is kept until the site's blueprints change."""
     active = await _active_ref(service, principal)
@@ -172,13 +173,10 @@ def _view_route(part: str):  # type: ignore[no-untyped-def]
     """A read of one part of the active blueprint's view, answered 304 when the plugin holds it already."""
 
     async def read(  # type: ignore[no-untyped-def]
-        principal: SitePrincipalDep,
-        request: Request,
-        runtime: RuntimeDep,
-        service: ServiceStateDep,
-        if_none_match: IfNoneMatch = None,
+        principal: SitePrincipalDep, request: Request, service: ServiceStateDep, if_none_match: IfNoneMatch = None
     ):
-        return _conditional(request, await _active_view(runtime, service, principal, part), if_none_match)
+        view = await _active_view(request.app.state.runtime, service, principal, part)
+        return _conditional(request, view, if_none_match)
 
     return read
 
@@ -208,7 +206,6 @@ def _queue_item(row: dict[str, Any]) -> dict[str, Any]:
 async def content_queue(
     principal: SitePrincipalDep,
     request: Request,
-    runtime: RuntimeDep,
     service: ServiceStateDep,
     limit: int = Query(default=20, ge=1, le=100),
     include_review: bool = False,
@@ -216,6 +213,8 @@ async def content_queue(
     """The pages ready to publish, encoded once and kept until the site's content or publications change."""
     assert principal.site_id is not None
     statuses = ["approved", "review"] if include_review else ["approved"]
+
+    runtime: Services = request.app.state.runtime
 
     def read() -> bytes:
         with runtime.database.connection() as conn:
