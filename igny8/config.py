@@ -193,6 +193,11 @@ class Settings(BaseSettings):
     api_request_timeout_s: float = Field(default=30.0, gt=0, le=3600, description="Longest request (503 after).")
     api_access_log: bool = Field(default=False, description="One log line per request (off costs nothing).")
 
+    # --- Search Console: pages proposed for ranking queries ---
+    gsc_proposal_match_distance: float = Field(
+        default=0.35, gt=0, lt=2, description="Cosine distance under which a ranking query joins its nearest cluster."
+    )
+
     @field_validator("data_dir")
     @classmethod
     def _absolute_data_dir(cls, value: Path) -> Path:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from igny8.catalog.custom_sectors import resolve_sector
+from igny8.catalog.custom_sectors import resolve_sector, sector_info
 from igny8.catalog.loader import Catalog, CatalogError
 from igny8.domain.business import BusinessDetails
 from igny8.domain.catalog import SITE_TYPES, Industry, SectorInfo
@@ -18,10 +19,18 @@ MAX_BUSINESS_FILE_BYTES = 256 * 1024
 
 
 def resolve_sectors(
-    catalog: Catalog, industry_name: str, sector_names: list[str], site_type: str, *, allow_custom: bool = False
+    catalog: Catalog,
+    industry_name: str,
+    sector_names: list[str],
+    site_type: str,
+    *,
+    allow_custom: bool = False,
+    own: Mapping[str, str] | None = None,
 ) -> tuple[Industry, list[SectorInfo]]:
     """The industry and sectors asked for; with ``allow_custom`` a name that is neither in the catalog nor a
-    typo of a catalog sector becomes a sector outside the catalog (custom_sectors.py)."""
+    typo of a catalog sector becomes a sector outside the catalog (custom_sectors.py). ``own`` maps the slugs
+    of sectors outside the catalog the account has a stored template for to that template's industry: those
+    are accepted as they are in their own industry."""
     if site_type not in SITE_TYPES:
         raise CatalogError(f"unknown site type {site_type!r}; choose one of {', '.join(SITE_TYPES)}")
     if not sector_names:
@@ -32,7 +41,13 @@ def resolve_sectors(
     if allow_custom:
         sectors = [resolve_sector(catalog, industry, name, site_type) for name in sector_names]  # type: ignore[arg-type]
     else:
-        sectors = [catalog.sector(name, industry).sector for name in sector_names]
+        own = own or {}
+        sectors = [
+            sector_info(catalog, name, site_type)  # type: ignore[arg-type]
+            if own.get(name) == industry.slug
+            else catalog.sector(name, industry).sector
+            for name in sector_names
+        ]
     slugs = [s.slug for s in sectors]
     repeated = sorted({s for s in slugs if slugs.count(s) > 1})
     if repeated:

@@ -28,6 +28,7 @@ MIN_KEPT_SHARE = 0.9  # at most a tenth of a template's expansions may fail the 
 class Violation:
     where: str
     problem: str
+    field: str = ""  # the part of the template it is about ("attributes.2", "keyword_templates.0"), for editors
 
     def __str__(self) -> str:
         return f"{self.where}: {self.problem}"
@@ -58,20 +59,23 @@ def _attribute_violations(template: SectorTemplate, where: str) -> list[Violatio
     levels = Counter(a.level for a in template.attributes)
     for level, (low, high) in LEVEL_LIMITS.items():
         if not low <= levels[level] <= high:
-            out.append(Violation(where, f"{levels[level]} {level} attributes; needs {low}–{high}"))
+            out.append(Violation(where, f"{levels[level]} {level} attributes; needs {low}–{high}", "attributes"))
     low, high = TOTAL_ATTRIBUTES
     if not low <= len(template.attributes) <= high:
-        out.append(Violation(where, f"{len(template.attributes)} attributes; needs {low}–{high}"))
+        out.append(Violation(where, f"{len(template.attributes)} attributes; needs {low}–{high}", "attributes"))
     slugs = Counter(a.slug for a in template.attributes)
-    out += [Violation(where, f"attribute slug {s!r} is used {n} times") for s, n in slugs.items() if n > 1]
+    out += [
+        Violation(where, f"attribute slug {s!r} is used {n} times", "attributes") for s, n in slugs.items() if n > 1
+    ]
     if not any(a.level == "primary" and a.kind == "category" for a in template.attributes):
-        out.append(Violation(where, "no primary attribute of kind 'category' (what the business offers)"))
+        out.append(Violation(where, "no primary attribute of kind 'category' (what the business offers)", "attributes"))
     owner: dict[str, str] = {}
-    for attribute in template.attributes:
-        out += [Violation(f"{where}: attribute {attribute.slug}", p) for p in _value_problems(attribute)]
-        for value in {v.strip().lower() for v in attribute.values}:
+    for index, attribute in enumerate(template.attributes):
+        field = f"attributes.{index}"
+        out += [Violation(f"{where}: attribute {attribute.slug}", p, field) for p in _value_problems(attribute)]
+        for value in sorted({v.strip().lower() for v in attribute.values}):
             if value in owner and owner[value] != attribute.slug:
-                out.append(Violation(where, f"value {value!r} is in both {owner[value]} and {attribute.slug}"))
+                out.append(Violation(where, f"value {value!r} is in both {owner[value]} and {attribute.slug}", field))
             owner.setdefault(value, attribute.slug)
     return out
 
@@ -80,42 +84,45 @@ def _keyword_template_violations(template: SectorTemplate, where: str) -> list[V
     out: list[Violation] = []
     low, high = KEYWORD_TEMPLATES
     if not low <= len(template.keyword_templates) <= high:
-        out.append(Violation(where, f"{len(template.keyword_templates)} keyword templates; needs {low}–{high}"))
+        count = len(template.keyword_templates)
+        out.append(Violation(where, f"{count} keyword templates; needs {low}–{high}", "keyword_templates"))
     attributes = {a.slug: a for a in template.attributes}
     used: set[str] = set()
     for number, kt in enumerate(template.keyword_templates, start=1):
         at = f"{where}: keyword template {number} {kt.pattern!r}"
+        field = f"keyword_templates.{number - 1}"
         names = placeholders(kt.pattern)
         slugs = [n for n in names if n != MODIFIER]
         unknown = sorted({s for s in slugs if s not in attributes})
         if unknown:
-            out.append(Violation(at, f"names unknown attributes {', '.join(unknown)}"))
+            out.append(Violation(at, f"names unknown attributes {', '.join(unknown)}", field))
         if not slugs:
-            out.append(Violation(at, "uses no attribute"))
+            out.append(Violation(at, "uses no attribute", field))
         distinct = set(slugs)
         if len(slugs) > 2:
-            out.append(Violation(at, "uses more than two attribute placeholders"))
+            out.append(Violation(at, "uses more than two attribute placeholders", field))
         if (MODIFIER in names) != bool(kt.modifiers):
-            out.append(Violation(at, "{modifier} and a modifiers list go together"))
+            out.append(Violation(at, "{modifier} and a modifiers list go together", field))
         if kt.modifiers and not 2 <= len(kt.modifiers) <= 5:
-            out.append(Violation(at, f"has {len(kt.modifiers)} modifiers; needs 2–5"))
+            out.append(Violation(at, f"has {len(kt.modifiers)} modifiers; needs 2–5", field))
         for slug, allowed in kt.only.items():
             if slug not in distinct:
-                out.append(Violation(at, f"'only' names {slug!r}, which the pattern does not use"))
+                out.append(Violation(at, f"'only' names {slug!r}, which the pattern does not use", field))
             elif slug in attributes:
                 values = {v.lower() for v in attributes[slug].values}
                 missing = [v for v in allowed if v.lower() not in values]
                 if missing:
-                    out.append(Violation(at, f"'only' lists values not in {slug}: {', '.join(missing)}"))
+                    out.append(Violation(at, f"'only' lists values not in {slug}: {', '.join(missing)}", field))
         for rule in kt.exclude:
             for term in rule:
                 slug, _, value = term.partition("=")
                 if slug not in attributes or value.lower() not in {v.lower() for v in attributes[slug].values}:
-                    out.append(Violation(at, f"'exclude' term {term!r} is not attribute=value of this template"))
+                    out.append(Violation(at, f"'exclude' term {term!r} is not attribute=value of this template", field))
         used |= distinct
-    for attribute in template.attributes:
+    for index, attribute in enumerate(template.attributes):
         if attribute.level != "tertiary" and attribute.slug not in used:
-            out.append(Violation(where, f"{attribute.level} attribute {attribute.slug!r} is in no keyword template"))
+            unused = f"{attribute.level} attribute {attribute.slug!r} is in no keyword template"
+            out.append(Violation(where, unused, f"attributes.{index}"))
     return out
 
 
@@ -130,6 +137,7 @@ def _expansion_violations(template: SectorTemplate, where: str) -> list[Violatio
                 where,
                 f"yields {report.kept} keywords; needs at least {MIN_TEMPLATE_KEYWORDS} "
                 "(more values or search patterns)",
+                "keyword_templates",
             )
         )
     if total and report.kept / total < MIN_KEPT_SHARE:
@@ -137,7 +145,11 @@ def _expansion_violations(template: SectorTemplate, where: str) -> list[Violatio
             f"{reason} ×{n} (e.g. {report.examples[reason][0]!r})" for reason, n in report.dropped.most_common()
         )
         problems.append(
-            Violation(where, f"only {report.kept} of {total} expanded keywords read as searches: {details}")
+            Violation(
+                where,
+                f"only {report.kept} of {total} expanded keywords read as searches: {details}",
+                "keyword_templates",
+            )
         )
     return problems
 

@@ -1,4 +1,4 @@
-"""`igny8 gsc connect|sync|inspect|report|indexnow`: Google Search Console and IndexNow for a site."""
+"""`igny8 gsc connect|sync|inspect|report|propose|indexnow`: Google Search Console and IndexNow for a site."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from igny8.tools.search_console.errors import SearchConsoleError
 from igny8.tools.search_console.indexnow import IndexNowError
 from igny8.tools.search_console.loopback import AuthorisationTimeout
 from igny8.tools.search_console.quota import MinuteLimiter
+from igny8.workflows.search_console_actions import analyse_search_data
 from igny8.workflows.search_console_connect import (
     NotConnected,
     connect_installed_app,
@@ -31,6 +32,7 @@ from igny8.workflows.search_console_connect import (
 )
 from igny8.workflows.search_console_indexnow import IndexNowNotConfigured, submit_changed_pages
 from igny8.workflows.search_console_inspect import refresh_queue, run_inspection_share
+from igny8.workflows.search_console_proposals import propose_missing_pages
 from igny8.workflows.search_console_report import search_console_report
 from igny8.workflows.search_console_sync import sync_search_analytics
 
@@ -225,6 +227,47 @@ def _print_report(report: dict[str, Any]) -> None:
             for item in report[key]:
                 table.add_row(*(str(item.get(c, "")) for c in columns))
             console.print(table)
+    proposals = report["page_proposals"]
+    if proposals["pages"]:
+        console.print(
+            f"pages proposed in draft version(s) {', '.join(map(str, proposals['draft_versions']))}: "
+            + ", ".join(f"{p['slug']} ({p['cluster']})" for p in proposals["pages"])
+        )
+
+
+def _print_proposals(site: int, result: dict[str, Any]) -> None:
+    if result["pages"]:
+        table = Table("query", "cluster", "new page", title="supporting pages proposed")
+        for page in result["pages"]:
+            table.add_row(page["query"], page["cluster"], page["slug"])
+        console.print(table)
+        done = "saved as" if result["created"] else "already proposed in"
+        console.print(
+            f"{done} draft version {result['draft_version']} (from version {result['from_version']}); review it with "
+            f"`igny8 blueprint show --site {site} --version {result['draft_version']}`, then "
+            f"`igny8 blueprint activate --site {site} --version {result['draft_version']}`"
+        )
+    else:
+        console.print("no ranking query without a page to propose")
+    for item in result["not_filed"]:
+        console.print(f"not proposed: '{item['query']}' ({item['reason']})", markup=False)
+
+
+@gsc_app.command("propose")
+def gsc_propose(site: int = typer.Option(...), as_json: bool = typer.Option(False, "--json")) -> None:
+    """Propose new supporting pages for ranking queries without a page, in one draft blueprint version."""
+    with _site(site) as (runtime, account):
+        with runtime.database.connection() as conn:
+            blueprint = get_blueprint(conn, account_id=account, site_id=site)
+        with err_console.status("filing ranking queries under the clusters"):
+            analysis = analyse_search_data(runtime.database, site_id=site, blueprint=blueprint)
+            if analysis.latest_day is None:
+                raise fail(f"site {site} has no search analytics stored: run `igny8 gsc sync --site {site}` first")
+            result = propose_missing_pages(runtime, account_id=account, site_id=site)
+    if as_json:
+        print(json.dumps({"site_id": site, **result}, indent=2, default=str))
+    else:
+        _print_proposals(site, result)
 
 
 @gsc_app.command("report")

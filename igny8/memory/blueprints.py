@@ -3,6 +3,7 @@ with embeddings), listed, read and activated. Every read is scoped by account.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -79,6 +80,27 @@ def save_blueprint(
         vectors = np.stack([embeddings[k.text] for k in cluster.keywords])
         insert_keywords(conn, site_id=site_id, blueprint_id=blueprint_id, keywords=rows, embeddings=vectors)
     return stored.model_copy(update={"id": blueprint_id})
+
+
+def lock_site_versions(conn: psycopg.Connection, *, site_id: int) -> None:
+    """Hold the lock that numbers the site's versions until the transaction ends (whoever decides whether to
+    save a version, then saves it, does both under it)."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (site_id,))
+
+
+def save_blueprint_embedding_keywords(
+    conn: psycopg.Connection,
+    *,
+    account_id: int,
+    site_id: int,
+    blueprint: Blueprint,
+    embed: Callable[[list[str]], np.ndarray],
+) -> Blueprint:
+    """``save_blueprint`` with the cluster keywords embedded by ``embed`` (an embedder's ``embed``) first."""
+    texts = sorted({k.text for c in blueprint.clusters for k in c.keywords})
+    vectors = embed(texts) if texts else []
+    embeddings = dict(zip(texts, vectors, strict=True))
+    return save_blueprint(conn, account_id=account_id, site_id=site_id, blueprint=blueprint, embeddings=embeddings)
 
 
 def _from_row(row: dict) -> Blueprint:

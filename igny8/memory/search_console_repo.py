@@ -41,6 +41,23 @@ def get_connection(conn: psycopg.Connection, *, site_id: int) -> StoredGscConnec
     return StoredGscConnection(**row) if row else None
 
 
+def connection_overview(conn: psycopg.Connection, *, site_id: int) -> dict[str, Any] | None:
+    """What a page may show of the connection (never the credential): property, kind, state and since when,
+    with the last analytics sync (when it ran, the latest day stored)."""
+    return conn.execute(
+        "SELECT c.property, c.auth_kind, c.state, c.state_detail, c.updated_at AS since,"
+        " (SELECT max(d.fetched_at) FROM gsc_synced_days d WHERE d.site_id = c.site_id) AS last_synced_at,"
+        " (SELECT max(d.date) FROM gsc_synced_days d WHERE d.site_id = c.site_id) AS latest_day"
+        " FROM gsc_connections c WHERE c.site_id = %s",
+        (site_id,),
+    ).fetchone()
+
+
+def delete_connection(conn: psycopg.Connection, *, site_id: int) -> bool:
+    """Forget the site's credential (stored analytics and inspections stay); False when there was none."""
+    return conn.execute("DELETE FROM gsc_connections WHERE site_id = %s", (site_id,)).rowcount > 0
+
+
 def mark_reconnect(conn: psycopg.Connection, *, site_id: int, detail: str) -> None:
     conn.execute(
         "UPDATE gsc_connections SET state = 'reconnect', state_detail = %s, updated_at = now() WHERE site_id = %s",

@@ -60,3 +60,10 @@ def account_templates(conn: psycopg.Connection, *, account_id: int) -> list[Stor
         (account_id,),
     ).fetchall()
     return [StoredTemplate(SectorTemplate.model_validate(r["template"]), r["name"], r["account_id"]) for r in rows]
+
+
+def own_sector_industries(conn: psycopg.Connection, *, account_id: int) -> dict[str, str]:
+    """The sectors the account has a template of its own for (sectors outside the catalog among them), each
+    with the industry its template is for."""
+    rows = conn.execute("SELECT sector, industry FROM sector_templates WHERE account_id = %s", (account_id,)).fetchall()
+    return {r["sector"]: r["industry"] for r in rows}

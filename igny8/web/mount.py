@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from igny8.web import dashboard_actions, data, pages
+from igny8.web import dashboard_actions, data, pages, search_console, template_editor
 from igny8.web.api_bridge import SessionBridge
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -17,5 +17,7 @@ def install_web_app(app: FastAPI) -> None:
     app.include_router(pages.router)
     app.include_router(data.router)
     app.include_router(dashboard_actions.router)
+    app.include_router(search_console.router)
+    app.include_router(template_editor.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SessionBridge)

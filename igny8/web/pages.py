@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from igny8.catalog.loader import CatalogError
 from igny8.domain.catalog import SITE_TYPES
 from igny8.memory.chat_session_list import recent_site_sessions
+from igny8.memory.sector_templates_repo import own_sector_industries
 from igny8.memory.tenancy import NotFound, get_site, list_sites
 from igny8.memory.web_sessions import WebSession
 from igny8.services import Services
@@ -114,10 +115,13 @@ async def sites_page(request: Request) -> Response:
     return _render(request, "sites.html", session=session, csrf=session.csrf_token, sites=sites)
 
 
-def _new_site_page(request: Request, session: WebSession, status_code: int = 200, **context: Any) -> HTMLResponse:
+def new_site_page(
+    request: Request, session: WebSession, status_code: int = 200, template: str = "new_site.html", **context: Any
+) -> HTMLResponse:
+    """The new-site form (or, with ``template``, the grid editor's page for a niche outside the catalog)."""
     return _render(
         request,
-        "new_site.html",
+        template,
         status_code,
         session=session,
         csrf=session.csrf_token,
@@ -131,7 +135,7 @@ def _new_site_page(request: Request, session: WebSession, status_code: int = 200
 @router.get("/app/sites/new")
 async def new_site_form(request: Request) -> Response:
     session = await _session(request)
-    return _to_sign_in() if session is None else _new_site_page(request, session)
+    return _to_sign_in() if session is None else new_site_page(request, session)
 
 
 @router.post("/app/sites/new")
@@ -142,12 +146,12 @@ async def new_site_submit(request: Request) -> Response:
     form = await request.form()
     fields = {key: str(form.get(key) or "").strip() for key in ("name", "url", "industry", "site_type")}
     if not tokens_match(session.csrf_token, str(form.get(CSRF_FIELD) or "")):
-        return _new_site_page(request, session, 403, error=CSRF_REFUSED, form=fields)
+        return new_site_page(request, session, 403, error=CSRF_REFUSED, form=fields)
     sectors = [str(s) for s in form.getlist("sectors") if str(s).strip()]
     runtime = _runtime(request)
 
     def create() -> Any:
-        with runtime.database.connection() as conn:
+        with runtime.database.connection() as conn:  # the account's own niches are offered by the picker too
             return create_site_with_key(
                 conn,
                 runtime.catalog,
@@ -158,16 +162,17 @@ async def new_site_submit(request: Request) -> Response:
                 sectors=sectors,
                 site_type=fields["site_type"] or None,
                 plan_limit_default=runtime.settings.default_plan,
+                own_sectors=own_sector_industries(conn, account_id=session.account_id),
             )
 
     if not sectors or len(sectors) > 5:
-        return _new_site_page(request, session, 422, error="choose one to five sectors", form=fields)
+        return new_site_page(request, session, 422, error="choose one to five sectors", form=fields)
     try:
         created = await run_in_threadpool(create)
     except CatalogError as exc:
-        return _new_site_page(request, session, 422, error=str(exc), form=fields)
+        return new_site_page(request, session, 422, error=str(exc), form=fields)
     except SiteLimitReached as exc:
-        return _new_site_page(request, session, 409, error=str(exc), form=fields)
+        return new_site_page(request, session, 409, error=str(exc), form=fields)
     return _render(
         request,
         "site_created.html",

@@ -27,6 +27,7 @@ from igny8.memory.secret_box import SecretBox
 from igny8.memory.tenancy import get_site
 from igny8.tools.search_console.api_client import Backoff, SearchConsoleClient
 from igny8.tools.search_console.credentials import (
+    InstalledClient,
     ServiceAccountKey,
     load_installed_client,
     load_service_account,
@@ -35,6 +36,7 @@ from igny8.tools.search_console.errors import ReconnectNeeded, SearchConsoleErro
 from igny8.tools.search_console.loopback import LoopbackReceiver
 from igny8.tools.search_console.oauth import (
     AccessTokens,
+    AuthorisationRequest,
     TokenGrant,
     authorisation_request,
     exchange_code,
@@ -119,11 +121,39 @@ def connect_installed_app(
     client_info = load_installed_client(client_file)
     with database.connection() as conn:
         get_site(conn, account_id=account_id, site_id=site_id)
-    with LoopbackReceiver() as receiver, httpx.Client(timeout=settings.gsc_timeout_s) as http:
+    with LoopbackReceiver() as receiver:
         request = authorisation_request(client_info, redirect_uri=receiver.redirect_uri)
         receiver.expect(request.state)
         show_url(request.url)
         code = receiver.wait_for_code(state=request.state, timeout_s=timeout_s)
+    complete_installed_app(
+        database,
+        settings,
+        secrets,
+        account_id=account_id,
+        site_id=site_id,
+        prop=prop,
+        client_info=client_info,
+        code=code,
+        request=request,
+    )
+
+
+def complete_installed_app(
+    database: Database,
+    settings: Settings,
+    secrets: SecretBox,
+    *,
+    account_id: int,
+    site_id: int,
+    prop: str,
+    client_info: InstalledClient,
+    code: str,
+    request: AuthorisationRequest,
+) -> None:
+    """Google's answer to ``request``: exchange the code (PKCE), check the property may be read, then save.
+    Nothing is saved when any step fails."""
+    with httpx.Client(timeout=settings.gsc_timeout_s) as http:
         grant = exchange_code(http, settings.gsc_token_url, client_info, code=code, request=request)
         tokens = AccessTokens(lambda: grant)
         _check_access(_client(settings, tokens, http, time.sleep), prop)
@@ -154,8 +184,29 @@ def connect_service_account(
     key_file: Path,
 ) -> str:
     """Check the key gets a token and may read the property, then save it; returns the account's e-mail."""
+    return connect_service_account_key(
+        database,
+        settings,
+        secrets,
+        account_id=account_id,
+        site_id=site_id,
+        prop=prop,
+        key=load_service_account(key_file),
+    )
+
+
+def connect_service_account_key(
+    database: Database,
+    settings: Settings,
+    secrets: SecretBox,
+    *,
+    account_id: int,
+    site_id: int,
+    prop: str,
+    key: ServiceAccountKey,
+) -> str:
+    """``connect_service_account`` for a key already read (the web app's upload)."""
     prop = check_property(prop)
-    key = load_service_account(key_file)
     with database.connection() as conn:
         get_site(conn, account_id=account_id, site_id=site_id)
     with httpx.Client(timeout=settings.gsc_timeout_s) as http:
@@ -203,12 +254,14 @@ def open_search_console(
     if stored is None:
         raise NotConnected(
             f"site {site_id} is not connected to Search Console: run `igny8 gsc connect --site {site_id} "
-            "--property P --client-secrets FILE` (or --service-account FILE)"
+            "--property P --client-secrets FILE` (or --service-account FILE), or connect on the web app's page "
+            f"/app/sites/{site_id}/search-console"
         )
     if stored.state == "reconnect":
         raise ReconnectNeeded(
             f"site {site_id}'s Search Console access was refused ({stored.state_detail or 'grant revoked'}): "
-            f"run `igny8 gsc connect --site {site_id} --property {stored.property} ...` again"
+            f"run `igny8 gsc connect --site {site_id} --property {stored.property} ...` again (or connect on the "
+            f"web app's page /app/sites/{site_id}/search-console)"
         )
     credential = json.loads(secrets.open(stored.credential_secret, what="the Search Console credential"))
     with httpx.Client(timeout=settings.gsc_timeout_s) as http:
@@ -231,7 +284,9 @@ __all__ = [
     "NotConnected",
     "SearchConsoleError",
     "check_property",
+    "complete_installed_app",
     "connect_installed_app",
     "connect_service_account",
+    "connect_service_account_key",
     "open_search_console",
 ]

@@ -1,7 +1,7 @@
 """The Search Console part of scheduled maintenance for one site: refresh the inspection queue and spend
-today's share, sync search analytics, then find and act on decay, cannibalisation, missing pages and low
-CTR. A site that is not connected, or whose grant was revoked, is reported and skipped: never retried in
-a loop, never a failed maintenance run."""
+today's share, sync search analytics, then find and act on decay, cannibalisation, missing pages (proposed
+as new supporting pages in one draft blueprint version) and low CTR. A site that is not connected, or whose
+grant was revoked, is reported and skipped: never retried in a loop, never a failed maintenance run."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from igny8.tools.search_console.quota import MinuteLimiter
 from igny8.workflows.search_console_actions import act_on_analysis, analyse_search_data
 from igny8.workflows.search_console_connect import NotConnected, open_search_console
 from igny8.workflows.search_console_inspect import refresh_queue, run_inspection_share
+from igny8.workflows.search_console_proposals import ActiveVersionChanged, propose_missing_pages
 from igny8.workflows.search_console_sync import sync_search_analytics
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,11 @@ def run_search_console_maintenance(
     actions = act_on_analysis(
         database, runtime.gateway, account_id=account_id, site_id=site_id, blueprint=blueprint, analysis=analysis
     )
+    # Ranking queries without a page: one draft blueprint version proposing them (never activated here).
+    try:
+        report["page_proposals"] = propose_missing_pages(runtime, account_id=account_id, site_id=site_id)
+    except ActiveVersionChanged as exc:
+        report["page_proposals"] = {"skipped": str(exc)}
     report["findings"] = {
         "decaying": [d["slug"] for d in analysis.decaying],
         "cannibalised": [

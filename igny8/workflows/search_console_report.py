@@ -1,6 +1,7 @@
 """`igny8 gsc report`: indexed share, the clicks and impressions trend, decaying pages, cannibalised queries,
-ranking queries with no page, low-CTR pages and today's inspection quota — from what is stored (no call to
-Google), so it works offline and for a site whose connection needs reconnecting."""
+ranking queries with no page (and the draft blueprint version proposing pages for them), low-CTR pages and
+today's inspection quota — from what is stored (no call to Google), so it works offline and for a site whose
+connection needs reconnecting."""
 
 from __future__ import annotations
 
@@ -15,6 +16,18 @@ from igny8.memory.tenancy import get_site
 from igny8.tools.search_console.analysis import clicks_trend, periods
 from igny8.tools.search_console.page_urls import public_url
 from igny8.tools.search_console.quota import quota_day
+
+
+def _page_proposals(missing: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the ranking queries without a page became: pages of a draft version, or not proposed (yet)."""
+    proposed = [m for m in missing if m["status"] == "acted" and (m.get("outcome") or {}).get("draft_version")]
+    return {
+        "draft_versions": sorted({m["outcome"]["draft_version"] for m in proposed}),
+        "pages": [
+            {"query": m["query"]} | {k: m["outcome"][k] for k in ("draft_version", "cluster", "slug")} for m in proposed
+        ],
+        "not_proposed": [m["query"] for m in missing if m not in proposed],
+    }
 
 
 def search_console_report(
@@ -74,6 +87,7 @@ def search_console_report(
         "decaying_pages": by_kind.get("decay", []),
         "cannibalised_queries": by_kind.get("cannibalisation", []),
         "missing_pages": by_kind.get("missing_page", []),
+        "page_proposals": _page_proposals(by_kind.get("missing_page", [])),
         "low_ctr_pages": by_kind.get("low_ctr", []),
         "snippet_rewrites": [
             {

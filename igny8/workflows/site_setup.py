@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -9,9 +10,11 @@ import psycopg
 
 from igny8.catalog.build_request import resolve_sectors
 from igny8.catalog.loader import Catalog, CatalogError
+from igny8.domain.catalog import SectorInfo, SectorTemplate
 from igny8.domain.plans import plan_named
 from igny8.memory.api_keys import issue_key
 from igny8.memory.credit_accounts import plan_and_sites
+from igny8.memory.sector_templates_repo import save_sector_template
 from igny8.memory.tenancy import Site, create_site
 
 
@@ -56,16 +59,20 @@ def create_site_with_key(
     sectors: list[str],
     site_type: str | None = None,
     plan_limit_default: str | None = None,
+    own_sectors: Mapping[str, str] | None = None,
 ) -> NewSite:
     """A site with its sectors and site key. With ``plan_limit_default`` (the plan of an account that has none
-    yet), the account's plan limits how many sites it may have; the operator's local account passes None."""
+    yet), the account's plan limits how many sites it may have; the operator's local account passes None.
+    ``own_sectors``: sectors outside the catalog the account has a stored template for, each with its industry."""
     name = name.strip()
     if not 1 <= len(name) <= 200:
         raise CatalogError("the site name must be 1–200 characters")
     industry_entry = catalog.industry(industry)
-    first = catalog.sector(sectors[0], industry_entry).sector if sectors else None
+    if not site_type and sectors and sectors[0] in (own_sectors or {}):
+        raise CatalogError(f"sector {sectors[0]!r} is outside the catalog: choose the site's type")
+    first = catalog.sector(sectors[0], industry_entry).sector if sectors and not site_type else None
     chosen_type = site_type or (first.site_types[0] if first else "blog")
-    _, resolved = resolve_sectors(catalog, industry_entry.slug, sectors, chosen_type)
+    _, resolved = resolve_sectors(catalog, industry_entry.slug, sectors, chosen_type, own=own_sectors)
     if plan_limit_default is not None:
         check_site_limit(conn, account_id=account_id, default_plan=plan_limit_default)
     site = create_site(
@@ -78,3 +85,32 @@ def create_site_with_key(
         sectors=[s.slug for s in resolved],
     )
     return NewSite(site, issue_key(conn, account_id=account_id, site_id=site.id, label="site"))
+
+
+def create_site_on_template(
+    conn: psycopg.Connection,
+    catalog: Catalog,
+    *,
+    account_id: int,
+    name: str,
+    url: str | None,
+    sector: SectorInfo,
+    template: SectorTemplate,
+    plan_limit_default: str | None = None,
+) -> NewSite:
+    """Store ``template`` as the account's template for ``sector`` (a sector outside the catalog, reusable by
+    the account's other sites) and create a site on it, in the caller's one transaction: a refusal stores
+    neither."""
+    save_sector_template(conn, template, account_id=account_id, name=sector.name)
+    return create_site_with_key(
+        conn,
+        catalog,
+        account_id=account_id,
+        name=name,
+        url=url,
+        industry=template.industry,
+        sectors=[sector.slug],
+        site_type=sector.site_types[0],
+        plan_limit_default=plan_limit_default,
+        own_sectors={sector.slug: template.industry},
+    )

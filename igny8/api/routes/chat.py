@@ -21,6 +21,7 @@ from igny8.domain.text import InputModel
 from igny8.graphs.site_build import BuildRequest
 from igny8.memory import chat_sessions
 from igny8.memory.api_keys import Principal
+from igny8.memory.sector_templates_repo import own_sector_industries
 from igny8.memory.tenancy import get_site
 from igny8.tools.sag.attribute_edits import ReviewAnswer
 from igny8.tools.sag.review_commands import REVIEW_HELP, parse_review_message
@@ -108,7 +109,9 @@ def _last_review(runtime: Any, session_id: str) -> dict[str, Any] | None:
 def start_session(  # type: ignore[no-untyped-def]
     body: SessionIn, principal: PrincipalDep, request: Request, runtime: RuntimeDep, runner: ChatRunnerDep
 ):
-    industry, sectors = resolve_sectors(runtime.catalog, body.industry, body.sectors, body.site_type)
+    with runtime.database.connection() as conn:  # sectors outside the catalog with a template of the account's
+        own = own_sector_industries(conn, account_id=principal.account_id)
+    industry, sectors = resolve_sectors(runtime.catalog, body.industry, body.sectors, body.site_type, own=own)
     site_id = body.site_id if body.site_id is not None else principal.site_id
     if site_id is not None:
         with runtime.database.connection() as conn:

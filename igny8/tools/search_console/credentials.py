@@ -44,18 +44,28 @@ class ServiceAccountKey(BaseModel):
         return value
 
 
+def _parse_json(text: str, source: str, what: str) -> dict[str, object]:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise CredentialFileError(f"{source} is too large for {what} (over {MAX_FILE_BYTES // 1024} KiB)")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise CredentialFileError(f"{source} is not JSON: download {what} again from Google Cloud") from exc
+    if not isinstance(data, dict):
+        raise CredentialFileError(f"{source} is not {what}: expected a JSON object")
+    return data
+
+
 def _read_json(path: Path, what: str) -> dict[str, object]:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise CredentialFileError(f"{path} is too large for {what} (over {MAX_FILE_BYTES // 1024} KiB)")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CredentialFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except (ValueError, UnicodeError) as exc:
+    except UnicodeError as exc:
         raise CredentialFileError(f"{path} is not JSON: download {what} again from Google Cloud") from exc
-    if not isinstance(data, dict):
-        raise CredentialFileError(f"{path} is not {what}: expected a JSON object")
-    return data
+    return _parse_json(text, str(path), what)
 
 
 def _explain(exc: ValidationError) -> str:
@@ -63,7 +73,15 @@ def _explain(exc: ValidationError) -> str:
 
 
 def load_installed_client(path: Path) -> InstalledClient:
-    data = _read_json(path, "an OAuth client file")
+    return _installed_client(_read_json(path, "an OAuth client file"), str(path))
+
+
+def parse_installed_client(text: str, source: str) -> InstalledClient:
+    """An OAuth client file's text (uploaded or pasted); ``source`` names it in the messages."""
+    return _installed_client(_parse_json(text, source, "an OAuth client file"), source)
+
+
+def _installed_client(data: dict[str, object], path: str) -> InstalledClient:
     section = data.get("installed")
     if not isinstance(section, dict):
         kind = "a web application client" if "web" in data else "not an OAuth client file"
@@ -77,7 +95,15 @@ def load_installed_client(path: Path) -> InstalledClient:
 
 
 def load_service_account(path: Path) -> ServiceAccountKey:
-    data = _read_json(path, "a service account key")
+    return _service_account(_read_json(path, "a service account key"), str(path))
+
+
+def parse_service_account(text: str, source: str) -> ServiceAccountKey:
+    """A service account key's text (uploaded); ``source`` names it in the messages."""
+    return _service_account(_parse_json(text, source, "a service account key"), source)
+
+
+def _service_account(data: dict[str, object], path: str) -> ServiceAccountKey:
     try:
         return ServiceAccountKey.model_validate(data)
     except ValidationError as exc:

@@ -1,11 +1,12 @@
-// The create-site form's pickers: industries and their sectors from the catalog, each with a search box.
+// The create-site form's pickers: industries and their sectors from the catalog (and the account's own niches,
+// each with the grid it wrote or had drafted), each with a search box.
 import { data, el } from "/static/api.js";
 
 const industry = document.getElementById("industry");
 const industrySearch = document.getElementById("industry-search");
 const sectorSearch = document.getElementById("sector-search");
 const sectorList = document.getElementById("sector-list");
-const catalog = await data.get("catalog");
+const [catalog, ownNiches] = await Promise.all([data.get("catalog"), data.get("niche/templates")]);
 const options = [...industry.options].slice(1);
 
 industrySearch.addEventListener("input", () => {
@@ -19,11 +20,15 @@ function showSectors() {
   const chosen = catalog.industries.find((i) => i.slug === industry.value);
   sectorList.replaceChildren();
   if (!chosen) { sectorList.append(el("p", { class: "muted", text: "Choose an industry first." })); return; }
-  for (const sector of chosen.sectors) {
+  const catalogSlugs = new Set(chosen.sectors.map((s) => s.slug));
+  const own = ownNiches.filter((n) => n.industry === chosen.slug && !catalogSlugs.has(n.sector))
+    .map((n) => ({ slug: n.sector, name: n.name, note: "your grid" }));
+  const listed = chosen.sectors.map((s) => ({ ...s, note: s.site_types.join(", ").replaceAll("_", " ") }));
+  for (const sector of [...own, ...listed]) {
     const id = `sector-${sector.slug}`;
     sectorList.append(el("label", { for: id, "data-name": sector.name.toLowerCase() },
       el("input", { type: "checkbox", id, name: "sectors", value: sector.slug, onchange: limitSectors }),
-      `${sector.name}`, el("span", { class: "muted", text: ` (${sector.site_types.join(", ").replaceAll("_", " ")})` })));
+      `${sector.name}`, el("span", { class: "muted", text: ` (${sector.note})` })));
   }
   filterSectors();
 }
