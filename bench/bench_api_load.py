@@ -1,7 +1,8 @@
 """Load on `igny8 serve` from a separate process: throughput, p50 and p99 of the WordPress plugin's read
 endpoints at 1, 16, 100 and 500 concurrent clients (each client a keep-alive connection that sends its next
 request when the last one answered). A bare FastAPI endpoint, served by the same uvicorn in its own process
-and measured in the same run, is the machine's limit: our figures are given as ratios to it. One more row
+and measured in the same run, is the machine's limit: our figures are given as ratios to it (a second bare
+row answers a body as large as the blueprint view, the cost of moving that much by itself). One more row
 polls the blueprint with the ETag the plugin holds (answered 304, as most real polls are). Every response
 must be the 200 (or 304) expected, or the script fails; the server's resident memory is sampled.
 
@@ -30,6 +31,7 @@ ENDPOINTS = [
     "/api/v1/plugin/queue?limit=20",
 ]
 BARE = "/bare"
+BARE_LARGE = "/bare-large"
 CONDITIONAL = "  the same, If-None-Match (304)"  # the plugin's usual poll: it holds the version already
 SOAK_MEMORY_BOUND_MB = 64.0  # growth of the server's resident memory allowed over a soak, after warm-up
 
@@ -118,21 +120,26 @@ def measure(
 # --- the servers under load ---
 
 
-def bare_app():  # type: ignore[no-untyped-def]
-    from fastapi import FastAPI
+def bare_app(large_bytes: int):  # type: ignore[no-untyped-def]
+    from fastapi import FastAPI, Response
 
     app = FastAPI()
+    large = b'{"success":true,"data":"' + b"x" * max(0, large_bytes - 27) + b'"}'
 
     @app.get(BARE)
     async def bare() -> dict[str, object]:
         return {"success": True, "data": {"status": "ok"}}
 
+    @app.get(BARE_LARGE)  # the same size as the blueprint view: what moving that body costs by itself
+    async def bare_large() -> Response:
+        return Response(large, media_type="application/json")
+
     return app
 
 
-def start_bare() -> tuple[subprocess.Popen, int]:
+def start_bare(large_bytes: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, __file__, "--bare-serve", str(port)])
+    process = subprocess.Popen([sys.executable, __file__, "--bare-serve", str(port), "--large-bytes", str(large_bytes)])
     wait_until_up(port, process)
     return process, port
 
@@ -177,11 +184,12 @@ def start_igny8(data_dir: Path, workers: int) -> tuple[subprocess.Popen, int]:
     return process, port
 
 
-def current_etag(url: str, key: str) -> str:
+def current_etag(url: str, key: str) -> tuple[str, int]:
+    """The view's ETag and the size of its answer."""
     import urllib.request
 
     with urllib.request.urlopen(urllib.request.Request(url, headers={"X-IGNY8-API-KEY": key}), timeout=30) as answer:
-        return answer.headers["ETag"]
+        return answer.headers["ETag"], len(answer.read())
 
 
 def resident_mb(process: subprocess.Popen) -> float:
@@ -202,11 +210,13 @@ def stop(process: subprocess.Popen) -> None:
 
 def table(args: argparse.Namespace, data_dir: Path) -> None:
     key = prepare_site(data_dir)
-    bare, bare_port = start_bare()
     ours, port = start_igny8(data_dir, args.workers)
+    bare = None
     try:
         measure(f"http://127.0.0.1:{port}{ENDPOINTS[0]}", key, 16, 1.0)  # warm-up: caches, pools
-        held_etag = current_etag(f"http://127.0.0.1:{port}{ENDPOINTS[1]}", key)
+        held_etag, blueprint_bytes = current_etag(f"http://127.0.0.1:{port}{ENDPOINTS[1]}", key)
+        bare, bare_port = start_bare(blueprint_bytes)
+        measure(f"http://127.0.0.1:{bare_port}{BARE}", key, 16, 1.0)  # the same warm-up for the limit
         before = resident_mb(ours)
         print(
             f"{args.seconds:g} s per cell after 0.5 s warm-up; load from a separate process; "
@@ -215,10 +225,14 @@ def table(args: argparse.Namespace, data_dir: Path) -> None:
         print(f"{'endpoint':32} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  ratio req/s  ratio p99")
         for clients in args.clients:
             limit = measure(f"http://127.0.0.1:{bare_port}{BARE}", key, clients, args.seconds)
-            print(
-                f"{'bare FastAPI (the limit)':32} {clients:7d} {limit['throughput']:8.0f} {limit['p50']:8.1f} "
-                f"{limit['p99']:8.1f}"
-            )
+            large = measure(f"http://127.0.0.1:{bare_port}{BARE_LARGE}", key, clients, args.seconds)
+            for label, figures in (
+                ("bare FastAPI (the limit)", limit),
+                (f"  bare, {blueprint_bytes // 1000} KB body", large),
+            ):
+                print(
+                    f"{label:32} {clients:7d} {figures['throughput']:8.0f} {figures['p50']:8.1f} {figures['p99']:8.1f}"
+                )
             for label, path, etag in [*((p, p, None) for p in ENDPOINTS), (CONDITIONAL, ENDPOINTS[1], held_etag)]:
                 got = measure(f"http://127.0.0.1:{port}{path}", key, clients, args.seconds, if_none_match=etag)
                 print(
@@ -228,7 +242,8 @@ def table(args: argparse.Namespace, data_dir: Path) -> None:
         print(f"server memory: {before:.0f} MiB before, {resident_mb(ours):.0f} MiB after")
     finally:
         stop(ours)
-        stop(bare)
+        if bare is not None:
+            stop(bare)
 
 
 def soak(args: argparse.Namespace, data_dir: Path) -> None:
@@ -264,11 +279,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=0.5, help=argparse.SUPPRESS)
     parser.add_argument("--bare-serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--if-none-match", help=argparse.SUPPRESS)
+    parser.add_argument("--large-bytes", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_serve:
         import uvicorn
 
-        uvicorn.run(bare_app(), host="127.0.0.1", port=args.bare_serve, log_level="error", access_log=False)
+        uvicorn.run(
+            bare_app(args.large_bytes), host="127.0.0.1", port=args.bare_serve, log_level="error", access_log=False
+        )
         return
     if args.drive:
         result = asyncio.run(
