@@ -98,7 +98,9 @@ class Settings(BaseSettings):
     chat_sessions_per_account: int = Field(default=2, ge=1, description="Running chat sessions per account.")
     worker_poll_s: float = Field(default=30.0, gt=0)
     stop_grace_s: float = Field(
-        default=30.0, gt=0, le=600,
+        default=30.0,
+        gt=0,
+        le=600,
         description="After SIGTERM, how long `serve` and `worker` may take to finish the work in flight.",
     )
 
@@ -196,6 +198,14 @@ class Settings(BaseSettings):
     # --- Search Console: pages proposed for ranking queries ---
     gsc_proposal_match_distance: float = Field(
         default=0.35, gt=0, lt=2, description="Cosine distance under which a ranking query joins its nearest cluster."
+    )
+
+    # --- Pipeline runs: live progress shared by every server process ---
+    pipeline_heartbeat_s: float = Field(
+        default=2.0, gt=0, le=300, description="How often a running pipeline writes its heartbeat and latest progress."
+    )
+    pipeline_stale_after_s: float = Field(
+        default=30.0, gt=0, le=3600, description="A run whose heartbeat is older is shown as stopped (resumable)."
     )
 
     @field_validator("data_dir")

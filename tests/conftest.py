@@ -46,8 +46,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     left = leftover_processes(TEST_RUN_TOKEN)
     if left:
         session.config.pluginmanager.get_plugin("terminalreporter").write_line(
-            "processes started by this test run are still alive (now stopped): "
-            + "; ".join(left),
+            "processes started by this test run are still alive (now stopped): " + "; ".join(left),
             red=True,
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

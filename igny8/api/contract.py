@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, BeforeValidator, Field
 from starlette.routing import compile_path
 
-from igny8.catalog.loader import load_catalog
+from igny8.catalog.loader import Catalog, CatalogError, load_catalog
 
 
 # An id in a JSON body: bigserial ids, limited to the integers a JSON number carries exactly (2**53 - 1), so
@@ -156,6 +156,8 @@ _TRIM_CHARS = r"\t\n\x0b\x0c\r\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\
 _ITEM_CHAR = rf"[^{_SPACE_CHARS}{_UNSTORABLE}(){{}}\[\]\\;<>|=*]"
 # BusinessDetails items: 2+ characters, at most 5 words, none of the characters a page name cannot hold.
 _BUSINESS_ITEM = rf"^{WS}*(?={NOT_WS}{WS}*{NOT_WS}){_ITEM_CHAR}+(?:{WS}+{_ITEM_CHAR}+){{0,4}}{WS}*$"
+# The slug of a sector outside the catalog (custom_sectors.sector_slug: 2–80 lowercase letters, digits, dashes).
+OWN_SECTOR_SLUG = r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$"
 
 
 def catalog_choices(schema: dict[str, Any]) -> None:
@@ -173,6 +175,28 @@ def catalog_choices(schema: dict[str, Any]) -> None:
         }
         for industry in catalog.industries
     ]
+
+
+def catalog_or_own_choices(schema: dict[str, Any]) -> None:
+    """``catalog_choices``, where a sector may also be the slug of one outside the catalog that the account has
+    a template of its own for (a slug without one answers 409: it names nothing of the account's)."""
+    catalog_choices(schema)
+    own = {"pattern": OWN_SECTOR_SLUG, "description": "a sector outside the catalog with the account's own template"}
+    for branch in schema["oneOf"]:
+        catalog_enum = branch["properties"]["sectors"]["items"]
+        branch["properties"]["sectors"]["items"] = {"anyOf": [catalog_enum, own]}
+
+
+def names_nothing_of_the_account(catalog: Catalog, industry: str, sectors: list[str], own: dict[str, str]) -> bool:
+    """Every sector is slug-shaped (the contract accepts it) yet one is neither a catalog sector of the industry
+    nor one of the account's own: a conflict with what the account has (409), not a malformed body (422)."""
+    if not all(re.fullmatch(OWN_SECTOR_SLUG, name) for name in sectors):
+        return False
+    try:
+        catalog_slugs = {s.slug for s in catalog.industry(industry).sectors}
+    except CatalogError:
+        return False
+    return any(name not in catalog_slugs and own.get(name) != industry for name in sectors)
 
 
 def all_sectors(schema: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from igny8.cli.service import site_app
 from igny8.config import get_settings
 from igny8.memory.tenancy import NotFound, local_account
 from igny8.services import Services, open_services
+from igny8.stages.plugin_redirects import RedirectOutcome
 from igny8.tools.crawl.crawler import CrawlProgress, CrawlRefused
 from igny8.workflows.site_analysis import (
     Decision,
@@ -41,6 +42,12 @@ def _print_crawl(summary: CrawlSummary) -> None:
         f"crawl {summary.crawl_id} of {summary.start_url}: {summary.pages} pages ({summary.unchanged} unchanged), "
         f"{summary.requests} requests; robots: {summary.robots}; sitemaps read: {len(summary.sitemaps)}"
     )
+    taxonomy = summary.taxonomy
+    if taxonomy["source"] == "wordpress-rest":
+        counts = ", ".join(f"{key} {n}" for key, n in taxonomy["taxonomies"].items())
+        console.print(f"taxonomy from WordPress's REST API: {counts} terms; {taxonomy['items']} posts and pages")
+    else:
+        console.print(f"taxonomy from the theme's CSS classes ({taxonomy['why']})")
     if summary.disallowed:
         console.print(f"robots.txt disallows {len(summary.disallowed)}: " + ", ".join(summary.disallowed[:5]))
     for item in summary.refused:
@@ -136,11 +143,31 @@ def _print_decision(decision: Decision) -> None:
     text = f"proposal {decision.proposal_id}: {decision.status}"
     if decision.blueprint_version:
         text += f"; draft blueprint v{decision.blueprint_version} saved (activate it with `igny8 blueprint activate`)"
+    elif decision.status != "rejected":
+        text += " earlier; its redirects checked again"
     if decision.tags_applied:
         text += f"; {decision.tags_applied} tags assigned in WordPress"
     if decision.tagging_skipped:
         text += f"; {decision.tagging_skipped}"
     console.print(text)
+    if decision.redirects is not None:
+        _print_redirects(decision.redirects)
+
+
+def _print_redirects(outcome: RedirectOutcome) -> None:
+    for label, items in (("created", outcome.created), ("already in WordPress", outcome.present)):
+        if items:
+            console.print(
+                f"redirects {label} ({len(items)}): " + ", ".join(f"{r['source']} → {r['target']}" for r in items)
+            )
+    for item in outcome.failed:
+        console.print(f"[bold red]redirect not created[/] {item['source']} → {item['target']}: {item['error']}")
+    if outcome.waiting:
+        console.print(f"[yellow]{len(outcome.waiting)} redirects wait:[/] {outcome.outage}")
+    for item in outcome.manual:
+        console.print(f"[yellow]create this redirect yourself[/] (301) {item['source']} → {item['target']}")
+    if outcome.advice:
+        console.print(outcome.advice)
 
 
 @site_app.command("propose")
@@ -178,7 +205,8 @@ def _decide(site: int, proposal: int, *, approve: bool) -> None:
 
 @site_app.command("approve")
 def site_approve(site: int = typer.Option(...), proposal: int = typer.Option(..., help="Proposal id.")) -> None:
-    """Approve a proposal: the adopting blueprint saved as a draft; tags applied through WordPress."""
+    """Approve a proposal: the adopting blueprint saved as a draft; tags and redirects applied in WordPress
+    (approving again sends the redirects WordPress still lacks)."""
     _decide(site, proposal, approve=True)
 
 

@@ -57,8 +57,16 @@ def backup(database: Database, out: Path) -> BackupResult:
     """Write the whole application database to ``out`` (PostgreSQL custom format)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
-    _run([_tool("pg_dump", database.embedded), "--format=custom", "--no-owner", f"--file={partial}",
-          f"--dbname={database.url}"], "pg_dump")
+    _run(
+        [
+            _tool("pg_dump", database.embedded),
+            "--format=custom",
+            "--no-owner",
+            f"--file={partial}",
+            f"--dbname={database.url}",
+        ],
+        "pg_dump",
+    )
     partial.replace(out)  # a backup that stopped half way never looks like a finished one
     return BackupResult(out, out.stat().st_size, len(archive_tables(out, embedded=database.embedded)))
 
@@ -108,8 +116,16 @@ def restore(database: Database, archive: Path) -> list[str]:
         conn.execute(f'CREATE DATABASE "{staging}"')
     staging_url = with_database_name(database.url, staging)
     try:
-        _run([_tool("pg_restore", database.embedded), "--no-owner", "--exit-on-error", f"--dbname={staging_url}",
-              str(archive)], "pg_restore")
+        _run(
+            [
+                _tool("pg_restore", database.embedded),
+                "--no-owner",
+                "--exit-on-error",
+                f"--dbname={staging_url}",
+                str(archive),
+            ],
+            "pg_restore",
+        )
         with psycopg.connect(staging_url, autocommit=True) as conn:
             apply_migrations(conn)  # a backup from an earlier version comes back at the current schema
     except BaseException:

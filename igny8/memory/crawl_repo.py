@@ -77,10 +77,14 @@ def upsert_crawled_page(
     )
 
 
-def touch_unchanged_page(conn: psycopg.Connection, *, site_id: int, url: str, crawl_id: int) -> None:
+def touch_unchanged_page(
+    conn: psycopg.Connection, *, site_id: int, url: str, crawl_id: int, wp_terms: dict[str, list[str]] | None = None
+) -> None:
+    """An unchanged page seen again; ``wp_terms`` (read over WordPress's REST API) replaces its stored terms."""
     conn.execute(
-        "UPDATE crawled_pages SET last_crawl_id = %s, fetched_at = now() WHERE site_id = %s AND url = %s",
-        (crawl_id, site_id, url),
+        "UPDATE crawled_pages SET last_crawl_id = %s, fetched_at = now(), wp_terms = coalesce(%s, wp_terms)"
+        " WHERE site_id = %s AND url = %s",
+        (crawl_id, None if wp_terms is None else Jsonb(wp_terms), site_id, url),
     )
 
 

@@ -167,8 +167,9 @@ class EmbeddedServer:
         if pid is None:
             return
         try:
-            commands.pg_ctl(["-w", "-m", "fast", "-t", str(STOP_TIMEOUT_S), "stop"], pgdata=self.pgdata,
-                            user=_server_user())
+            commands.pg_ctl(
+                ["-w", "-m", "fast", "-t", str(STOP_TIMEOUT_S), "stop"], pgdata=self.pgdata, user=_server_user()
+            )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
             log.warning("pg_ctl stop failed; terminating the embedded PostgreSQL (pid %s)", pid)
             _terminate(pid)

@@ -82,7 +82,7 @@ def record_outage(
 
 
 def describe(outage: dict[str, Any]) -> str:
-    """"publishing paused: WordPress unreachable since 2026-12-07 16:40 UTC (3 attempts, 5 pages waiting)"."""
+    """ "publishing paused: WordPress unreachable since 2026-12-07 16:40 UTC (3 attempts, 5 pages waiting)"."""
     what, who = _WHAT_WAITS[outage["service"]]
     since: datetime = outage["since"]
     waiting = f", {outage['waiting']} waiting" if outage.get("waiting") else ""

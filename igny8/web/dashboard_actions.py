@@ -13,7 +13,7 @@ from igny8.domain.text import BIGINT_MAX, InputModel
 from igny8.memory.site_pages_status import review_page
 from igny8.memory.tenancy import get_site
 from igny8.web.data import PostingSession, Session, SiteId
-from igny8.web.pipeline_jobs import JOBS, WEB_STAGES, RunAlreadyGoing
+from igny8.web.pipeline_jobs import WEB_STAGES, RunAlreadyGoing, live_run, start_run
 from igny8.workflows.pipeline_run import pipeline_status
 
 router = APIRouter(prefix="/app/data", include_in_schema=False)
@@ -35,7 +35,7 @@ class ReviewIn(InputModel):
 @router.get("/sites/{site_id}/pipeline")
 def pipeline(request: Request, session: Session, site_id: SiteId) -> dict[str, Any]:
     status = pipeline_status(request.app.state.runtime, account_id=session.account_id, site_id=site_id)
-    live = JOBS.live(site_id)
+    live = live_run(request.app.state.runtime, site_id=site_id)
     return {**status, "live": live.as_dict() if live else None}
 
 
@@ -45,7 +45,7 @@ def start_pipeline(request: Request, session: PostingSession, site_id: SiteId, b
     with runtime.database.connection() as conn:
         get_site(conn, account_id=session.account_id, site_id=site_id)
     try:
-        live = JOBS.start(runtime, account_id=session.account_id, site_id=site_id, limit=body.limit, stages=body.stages)
+        live = start_run(runtime, account_id=session.account_id, site_id=site_id, limit=body.limit, stages=body.stages)
     except RunAlreadyGoing as exc:
         raise HTTPException(409, str(exc)) from exc
     return live.as_dict()

@@ -1,6 +1,9 @@
-"""Pipeline runs started from the dashboard: one background run per site at a time, its live progress
-(stage, done, total) kept in memory for the page to poll; the run itself is the CLI's resumable run
-(a row in pipeline_runs and a checkpointed graph), so a run cut off by a restart continues next time."""
+"""Pipeline runs started from the dashboard, and their live progress for the page to poll. The run is the
+CLI's resumable run (a row in pipeline_runs and a checkpointed graph), claimed in the request (one run per site
+across every server process: a second start anywhere is refused) and run on a background thread, which writes
+its progress to the run's row; any process reads it back, so the poll may land on another server process. A run
+whose process died (its lock gone, or no heartbeat for IGNY8_PIPELINE_STALE_AFTER_S) shows as stopped, and
+starting again resumes it."""
 
 from __future__ import annotations
 
@@ -9,17 +12,16 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from igny8.memory import pipeline_runs
 from igny8.services import Services
-from igny8.workflows.pipeline_run import check_stages, run_pipeline
-from igny8.workflows.public_errors import public_error
+from igny8.workflows.pipeline_run import RunAlreadyGoing, claim_run, run_claimed
+
+__all__ = ["WEB_STAGES", "LiveRun", "RunAlreadyGoing", "live_run", "start_run"]
 
 log = logging.getLogger(__name__)
 # Publishing needs a WordPress connection: the dashboard runs the stages up to review unless asked.
 WEB_STAGES = ["ideas", "tasks", "content", "links", "schema", "images", "review"]
-
-
-class RunAlreadyGoing(RuntimeError):
-    """The site's pipeline is already running from this server."""
+STOPPED = "the run stopped when its server process went away: start it again to resume"
 
 
 @dataclass
@@ -28,7 +30,7 @@ class LiveRun:
     stage: str = "starting"
     done: int = 0
     total: int = 0
-    state: str = "running"  # running, finished, failed
+    state: str = "running"  # running, finished, failed, stopped
     message: str = ""
     counts: dict[str, Any] = field(default_factory=dict)
 
@@ -43,41 +45,48 @@ class LiveRun:
         }
 
 
-class PipelineJobs:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._runs: dict[int, LiveRun] = {}
-
-    def live(self, site_id: int) -> LiveRun | None:
-        with self._lock:
-            return self._runs.get(site_id)
-
-    def start(self, runtime: Services, *, account_id: int, site_id: int, limit: int, stages: list[str]) -> LiveRun:
-        chosen = check_stages(stages)
-        with self._lock:
-            going = self._runs.get(site_id)
-            if going is not None and going.state == "running":
-                raise RunAlreadyGoing("the pipeline is already running for this site: follow its progress")
-            live = self._runs[site_id] = LiveRun(site_id)
-
-        def progress(stage: str, done: int, total: int) -> None:
-            live.stage, live.done, live.total = stage, done, total
-
-        def work() -> None:
-            try:
-                result = run_pipeline(
-                    runtime, account_id=account_id, site_id=site_id, limit=limit, stages=chosen, progress=progress
-                )
-                live.counts, live.state = result.counts, "finished"
-                live.message = f"run {result.run_id} finished in {result.seconds:.1f} s"
-            except Exception as exc:  # the page shows what to fix; the log keeps the detail
-                log.exception("pipeline run for site %s failed", site_id)
-                known = public_error(exc)
-                live.state = "failed"
-                live.message = known.message if known else "the run stopped on an internal error (see the server log)"
-
-        threading.Thread(target=work, name=f"web-pipeline-{site_id}", daemon=True).start()
-        return live
+def _state(row: dict[str, Any]) -> tuple[str, str]:
+    live = row["live"]
+    if row["status"] == "finished":
+        return "finished", live.get("message") or f"run {row['id']} finished"
+    if row["status"] == "running":
+        return ("running", "") if row["going"] else ("stopped", STOPPED)
+    if live.get("state") == "failed":
+        return "failed", live.get("message") or "the run failed"
+    return "stopped", live.get("message") or STOPPED
 
 
-JOBS = PipelineJobs()
+def live_run(runtime: Services, *, site_id: int) -> LiveRun | None:
+    """The site's latest run as its process last recorded it, from whichever process runs it."""
+    with runtime.database.connection() as conn:
+        rows = pipeline_runs.recent_runs(
+            conn, site_id=site_id, stale_after_s=runtime.settings.pipeline_stale_after_s, limit=1
+        )
+    if not rows:
+        return None
+    row = rows[0]
+    state, message = _state(row)
+    live = row["live"]
+    return LiveRun(
+        site_id,
+        stage=str(live.get("stage", "starting")),
+        done=int(live.get("done", 0)),
+        total=int(live.get("total", 0)),
+        state=state,
+        message=message,
+        counts=row["stages"].get("counts", {}) if state == "finished" else {},
+    )
+
+
+def start_run(runtime: Services, *, account_id: int, site_id: int, limit: int, stages: list[str]) -> LiveRun:
+    """Claim the site's run now (RunAlreadyGoing when any process runs it) and run it on a background thread."""
+    lease = claim_run(runtime, account_id=account_id, site_id=site_id, limit=limit, stages=stages)
+
+    def work() -> None:
+        try:
+            run_claimed(runtime, lease, account_id=account_id, site_id=site_id)
+        except Exception:  # recorded with the run for the page (what to fix); the log keeps the detail
+            log.exception("pipeline run %s for site %s failed", lease.run_id, site_id)
+
+    threading.Thread(target=work, name=f"web-pipeline-{site_id}", daemon=True).start()
+    return LiveRun(site_id, message=f"run {lease.run_id}{' resumed' if lease.resumed else ' started'}")

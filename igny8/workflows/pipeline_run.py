@@ -20,10 +20,16 @@ from igny8.ray_cluster.executor import executor_for, provider_limit
 from igny8.services import Services
 from igny8.stages.outages import alerts
 from igny8.stages.work import WorkerSpec
+from igny8.workflows.pipeline_lease import RunLease, claim_site
+from igny8.workflows.public_errors import public_error
 
 
 class PipelineOptionError(ValueError):
     pass
+
+
+class RunAlreadyGoing(PipelineOptionError):
+    """Another process (a server, the CLI, the maintenance worker) is running this site's pipeline now."""
 
 
 @dataclass
@@ -56,19 +62,67 @@ def run_pipeline(
     stages: list[str] | None = None,
     progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
 ) -> PipelineResult:
+    lease = claim_run(runtime, account_id=account_id, site_id=site_id, limit=limit, stages=stages)
+    return run_claimed(runtime, lease, account_id=account_id, site_id=site_id, progress=progress)
+
+
+def claim_run(
+    runtime: Services, *, account_id: int, site_id: int, limit: int | None, stages: list[str] | None
+) -> RunLease:
+    """The site's run claimed by this process (resumed when one with these options did not finish); refused
+    with RunAlreadyGoing while another process runs the site's pipeline."""
     chosen = check_stages(stages)
     if limit is not None and limit < 1:
         raise PipelineOptionError("--limit must be at least 1")
     with runtime.database.connection() as conn:
         get_site(conn, account_id=account_id, site_id=site_id)
         blueprint = get_blueprint(conn, account_id=account_id, site_id=site_id)
-        options = {"limit": limit, "stages": chosen}
-        previous = pipeline_runs.resumable_run(conn, site_id=site_id, blueprint_id=blueprint.id, options=options)
-        if previous is not None:
-            run_id, resumed = previous, True
-        else:
-            run_id = pipeline_runs.start_run(conn, site_id=site_id, blueprint_id=blueprint.id, options=options)
-            resumed = False
+    lease = claim_site(
+        runtime.database.url,
+        site_id=site_id,
+        blueprint_id=blueprint.id,
+        options={"limit": limit, "stages": chosen},
+        heartbeat_s=runtime.settings.pipeline_heartbeat_s,
+        stale_after_s=runtime.settings.pipeline_stale_after_s,
+    )
+    if lease is None:
+        raise RunAlreadyGoing(
+            "the pipeline is already running for this site: follow its progress (the dashboard, or"
+            " `igny8 pipeline status`) and start again once it ends"
+        )
+    return lease
+
+
+def run_claimed(
+    runtime: Services,
+    lease: RunLease,
+    *,
+    account_id: int,
+    site_id: int,
+    progress: Callable[[str, int, int], None] = lambda stage, done, total: None,
+) -> PipelineResult:
+    """Run (or resume) the claimed run to its end, its progress recorded with the run; the lease is released."""
+    try:
+        return _run_graph(runtime, lease, account_id=account_id, site_id=site_id, progress=progress)
+    finally:
+        lease.release()
+
+
+def _run_graph(
+    runtime: Services,
+    lease: RunLease,
+    *,
+    account_id: int,
+    site_id: int,
+    progress: Callable[[str, int, int], None],
+) -> PipelineResult:
+    run_id, resumed = lease.run_id, lease.resumed
+    limit, chosen = lease.options["limit"], lease.options["stages"]
+
+    def report(stage: str, done: int, total: int) -> None:
+        lease.report(stage, done, total)
+        progress(stage, done, total)
+
     settings = runtime.settings
     spec = WorkerSpec(
         settings=settings,
@@ -84,7 +138,7 @@ def run_pipeline(
         spec=spec,
         batch_sizes=settings.batch_sizes,
         max_in_flight=provider_limit(settings, settings.model_for("writer")),
-        progress=progress,
+        progress=report,
         gateway=runtime.gateway,
     )
     config = {"configurable": {"thread_id": f"pipeline-run-{run_id}"}}
@@ -104,15 +158,20 @@ def run_pipeline(
                 }
             )
             values = graph.invoke(start, config, context=context)
-    except BaseException:
-        with runtime.database.connection() as conn:
-            pipeline_runs.mark_run_interrupted(conn, run_id=run_id)
+    except Exception as exc:
+        known = public_error(exc)
+        lease.interrupt(
+            state="failed",
+            message=known.message if known else "the run stopped on an internal error (see the server log)",
+        )
+        raise
+    except BaseException:  # Ctrl-C, or the server shutting down
+        lease.interrupt(state="stopped", message="the run was stopped: start it again to resume")
         raise
     finally:
         executor.close()
     seconds = time.perf_counter() - started
-    with runtime.database.connection() as conn:
-        pipeline_runs.finish_run(conn, run_id=run_id, counts=values["counts"], seconds=round(seconds, 2))
+    lease.finish(counts=values["counts"], seconds=round(seconds, 2))
     return PipelineResult(run_id, resumed, values["counts"], values["log"], seconds)
 
 
@@ -120,14 +179,16 @@ def pipeline_status(runtime: Services, *, account_id: int, site_id: int) -> dict
     with runtime.database.connection() as conn:
         get_site(conn, account_id=account_id, site_id=site_id)
         counts = pipeline_runs.pipeline_counts(conn, site_id=site_id)
-        runs = pipeline_runs.recent_runs(conn, site_id=site_id)
+        runs = pipeline_runs.recent_runs(conn, site_id=site_id, stale_after_s=runtime.settings.pipeline_stale_after_s)
         waiting_on = alerts(conn, site_id=site_id)
     return {
         "counts": counts,
         "alerts": waiting_on,
         "runs": [
             {
-                **r,
+                "id": r["id"],
+                "status": "stopped" if r["status"] == "running" and not r["going"] else r["status"],
+                "stages": r["stages"],
                 "started_at": r["started_at"].isoformat(),
                 "finished_at": r["finished_at"].isoformat() if r["finished_at"] else None,
             }

@@ -37,7 +37,9 @@ def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def cli_services(cli_env: dict[str, str]) -> Iterator[Services]:
     settings = Settings(
-        data_dir=Path(cli_env["IGNY8_DATA_DIR"]), embedder="fake", default_model="igny8-fake/lorem",
+        data_dir=Path(cli_env["IGNY8_DATA_DIR"]),
+        embedder="fake",
+        default_model="igny8-fake/lorem",
         environment="test",
     )
     database = Database.open(settings)

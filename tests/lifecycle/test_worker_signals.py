@@ -68,9 +68,7 @@ def _run(services: Services, site_id: int, run_id: int) -> dict:
     return next(r for r in _runs(services, site_id) if r["id"] == run_id)
 
 
-def test_sigterm_finishes_the_run_in_flight_and_exits_0(
-    cli_env: dict[str, str], site: tuple[Services, int]
-) -> None:
+def test_sigterm_finishes_the_run_in_flight_and_exits_0(cli_env: dict[str, str], site: tuple[Services, int]) -> None:
     services, site_id = site
     worker, run_id = _worker_in_the_middle_of_a_run(cli_env, services, site_id)
     worker.send_signal(signal.SIGTERM)

@@ -19,7 +19,7 @@ SEEDS: dict[str, list[str]] = {
         "INSERT INTO site_sectors (site_id, sector, position) VALUES (1, 'dental-clinics', 1)",
         "INSERT INTO blueprints (id, site_id, version, status, snapshot) VALUES"
         " (1, 1, 1, 'active', '{\"pages\": [], \"clusters\": []}')",
-        "INSERT INTO attributes (blueprint_id, slug, name, level, kind, \"values\")"
+        'INSERT INTO attributes (blueprint_id, slug, name, level, kind, "values")'
         " VALUES (1, 'treatment', 'Treatment', 'primary', 'service', '[\"Invisalign\", \"Veneers\"]')",
         "INSERT INTO clusters (id, blueprint_id, slug, name, cluster_type, sector, attribute_values, hub_title,"
         " hub_structure) VALUES (1, 1, 'invisalign', 'Invisalign', 'product_category', 'dental-clinics',"
@@ -55,11 +55,24 @@ SEEDS: dict[str, list[str]] = {
     ],
 }
 KEPT_TABLES = {
-    "accounts": 1, "sites": 1, "blueprints": 1, "attributes": 1, "clusters": 1, "keywords": 1, "ideas": 2,
-    "tasks": 2, "content": 2, "links": 1, "images": 1, "pipeline_runs": 1, "credit_ledger": 1,
+    "accounts": 1,
+    "sites": 1,
+    "blueprints": 1,
+    "attributes": 1,
+    "clusters": 1,
+    "keywords": 1,
+    "ideas": 2,
+    "tasks": 2,
+    "content": 2,
+    "links": 1,
+    "images": 1,
+    "pipeline_runs": 1,
+    "credit_ledger": 1,
 }
-KEPT_LATER = {"0003_publishing": {"wordpress_connections": 1, "publish_records": 1},
-              "0004_service": {"health_history": 1, "maintenance_schedules": 1}}
+KEPT_LATER = {
+    "0003_publishing": {"wordpress_connections": 1, "publish_records": 1},
+    "0004_service": {"health_history": 1, "maintenance_schedules": 1},
+}
 
 
 @pytest.fixture()

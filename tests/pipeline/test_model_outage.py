@@ -17,9 +17,7 @@ def _provider_down(messages: list) -> str:
     raise litellm.ServiceUnavailableError(message="upstream overloaded", llm_provider="igny8-fake", model="scripted")
 
 
-def test_a_model_outage_waits_and_the_worker_retries_the_task(
-    runtime: Services, active_site: tuple[int, int]
-) -> None:
+def test_a_model_outage_waits_and_the_worker_retries_the_task(runtime: Services, active_site: tuple[int, int]) -> None:
     account, site = active_site
     run_pipeline(runtime, account_id=account, site_id=site, limit=3)
     with psycopg.connect(runtime.database.url, autocommit=True, row_factory=dict_row) as lock_conn:

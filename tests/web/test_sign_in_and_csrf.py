@@ -93,7 +93,8 @@ def test_the_bridge_reaches_the_api_with_its_tenancy_and_csrf(web_runtime: Servi
     assert no_token.status_code == 403 and "CSRF" in no_token.json()["error"]
     token = _csrf(web.get("/app").text)
     reached = web.post("/app/api/chat/sessions", json=body, headers={"X-CSRF-Token": token})
-    assert reached.status_code == 422 and "no-such-sector" in reached.json()["error"]  # the API's own answer
+    # the API's own answer: a sector that names nothing of the catalog or of the account
+    assert reached.status_code == 409 and "no-such-sector" in reached.json()["error"]
 
 
 def test_sign_out_ends_the_session(web_runtime: Services, web: TestClient) -> None:

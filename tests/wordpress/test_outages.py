@@ -28,9 +28,7 @@ def test_maintenance_with_wordpress_down_waits_then_publishes_each_page_once(
     account, site_id = active_site
     _build(runtime, active_site, 2)
     with runtime.database.connection() as conn:  # a person approved them in the review queue
-        conn.execute(
-            "UPDATE content SET meta = meta || '{\"approved_by\": \"person\"}' WHERE site_id = %s", (site_id,)
-        )
+        conn.execute('UPDATE content SET meta = meta || \'{"approved_by": "person"}\' WHERE site_id = %s', (site_id,))
     _connect(runtime, active_site, wordpress)
     wordpress.take_down()
     try:

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from pydantic import ConfigDict, Field, ValidationError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from igny8.api.contract import JsonId, catalog_choices, error_responses
+from igny8.api.contract import JsonId, catalog_or_own_choices, error_responses, names_nothing_of_the_account
 from igny8.api.deps import ChatRunnerDep, PrincipalDep, RuntimeDep, reachable_site
 from igny8.api.envelope import ApiError, ok
 from igny8.catalog.build_request import resolve_sectors
+from igny8.catalog.loader import CatalogError
 from igny8.domain.business import BusinessDetails
 from igny8.domain.catalog import SiteType
 from igny8.domain.text import InputModel
@@ -39,7 +40,7 @@ SessionId = Annotated[str, Path(min_length=32, max_length=32, pattern=r"^[0-9a-f
 
 
 class SessionIn(InputModel):
-    model_config = ConfigDict(json_schema_extra=catalog_choices)
+    model_config = ConfigDict(json_schema_extra=catalog_or_own_choices)
 
     industry: str = Field(min_length=1, max_length=100, description="an industry's slug from the catalog")
     sectors: list[str] = Field(min_length=1, max_length=5, description="1–5 distinct sectors of that industry")
@@ -105,13 +106,20 @@ def _last_review(runtime: Any, session_id: str) -> dict[str, Any] | None:
         return chat_sessions.last_review(conn, session_id=session_id)
 
 
-@router.post("/sessions", status_code=202, responses=error_responses(404))  # site_id of another tenant
+# 404: a site_id of another tenant; 409: a sector that is neither the catalog's nor one of the account's own
+@router.post("/sessions", status_code=202, responses=error_responses(404, 409))
 def start_session(  # type: ignore[no-untyped-def]
     body: SessionIn, principal: PrincipalDep, request: Request, runtime: RuntimeDep, runner: ChatRunnerDep
 ):
     with runtime.database.connection() as conn:  # sectors outside the catalog with a template of the account's
         own = own_sector_industries(conn, account_id=principal.account_id)
-    industry, sectors = resolve_sectors(runtime.catalog, body.industry, body.sectors, body.site_type, own=own)
+    try:
+        industry, sectors = resolve_sectors(runtime.catalog, body.industry, body.sectors, body.site_type, own=own)
+    except CatalogError as exc:
+        if names_nothing_of_the_account(runtime.catalog, body.industry, body.sectors, own):
+            choose = f"choose sectors of industry {body.industry}, or sectors the account has a template for"
+            raise ApiError(409, str(exc), {"sectors": [choose]}) from exc
+        raise
     site_id = body.site_id if body.site_id is not None else principal.site_id
     if site_id is not None:
         with runtime.database.connection() as conn:

@@ -7,7 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from pydantic import ConfigDict, Field
 
-from igny8.api.contract import NOT_WS, all_sectors, catalog_choices, error_responses
+from igny8.api.contract import (
+    NOT_WS,
+    all_sectors,
+    catalog_or_own_choices,
+    error_responses,
+    names_nothing_of_the_account,
+)
 from igny8.api.deps import AccountPrincipalDep, PrincipalDep, RuntimeDep, reachable_site
 from igny8.api.envelope import ApiError, ok
 from igny8.catalog.build_request import resolve_sectors
@@ -17,6 +23,7 @@ from igny8.domain.text import BIGINT_MAX, InputModel
 from igny8.memory.api_keys import issue_key, revoke_site_keys
 from igny8.memory.blueprints import get_blueprint, list_blueprints
 from igny8.memory.health_history import recent_health
+from igny8.memory.sector_templates_repo import own_sector_industries
 from igny8.memory.tenancy import Site, get_site, list_sites, replace_site_sectors
 from igny8.workflows.site_setup import create_site_with_key
 
@@ -25,7 +32,7 @@ SiteId = Annotated[int, Path(ge=1, le=BIGINT_MAX)]
 
 
 class SiteIn(InputModel):
-    model_config = ConfigDict(json_schema_extra=catalog_choices)
+    model_config = ConfigDict(json_schema_extra=catalog_or_own_choices)
 
     # Patterns for the schema only: create_site_with_key checks both and says what to fix.
     name: str = Field(min_length=1, max_length=200, json_schema_extra={"pattern": NOT_WS})
@@ -33,8 +40,15 @@ class SiteIn(InputModel):
         default=None, max_length=300, json_schema_extra={"pattern": r"^$|^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+"}
     )
     industry: str = Field(min_length=1, max_length=100, description="an industry's slug from the catalog")
-    sectors: list[str] = Field(min_length=1, max_length=5, description="1–5 distinct sectors of that industry")
-    site_type: SiteType | None = Field(default=None, description="default: the first sector's typical type")
+    sectors: list[str] = Field(
+        min_length=1,
+        max_length=5,
+        description="1–5 distinct sectors of that industry: catalog slugs, or slugs of sectors outside the catalog "
+        "the account has its own template for (in that industry)",
+    )
+    site_type: SiteType | None = Field(
+        default=None, description="default: the first sector's typical type (required for a sector outside the catalog)"
+    )
 
 
 class SectorsIn(InputModel):
@@ -63,18 +77,26 @@ def list_sites_route(principal: PrincipalDep, request: Request, runtime: Runtime
 
 @router.post("/sites", status_code=201, responses=error_responses(409))
 def create_site_route(body: SiteIn, principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
-    with runtime.database.connection() as conn:
-        created = create_site_with_key(
-            conn,
-            runtime.catalog,
-            account_id=principal.account_id,
-            name=body.name,
-            url=body.url,
-            industry=body.industry,
-            sectors=body.sectors,
-            site_type=body.site_type,
-            plan_limit_default=runtime.settings.default_plan,
-        )
+    with runtime.database.connection() as conn:  # sectors outside the catalog with a template of the account's
+        own = own_sector_industries(conn, account_id=principal.account_id)
+        try:
+            created = create_site_with_key(
+                conn,
+                runtime.catalog,
+                account_id=principal.account_id,
+                name=body.name,
+                url=body.url,
+                industry=body.industry,
+                sectors=body.sectors,
+                site_type=body.site_type,
+                plan_limit_default=runtime.settings.default_plan,
+                own_sectors=own,
+            )
+        except CatalogError as exc:
+            if names_nothing_of_the_account(runtime.catalog, body.industry, body.sectors, own):
+                choose = f"choose sectors of industry {body.industry}, or sectors the account has a template for"
+                raise ApiError(409, str(exc), {"sectors": [choose]}) from exc
+            raise
     return ok(
         request,
         {**site_json(created.site), "api_key": created.api_key},

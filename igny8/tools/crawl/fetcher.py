@@ -26,6 +26,7 @@ class Fetched:
     last_modified: str | None = None
     redirects: tuple[str, ...] = ()
     truncated: bool = False
+    headers: dict[str, str] = field(default_factory=dict)  # the final answer's headers, names lowercased
 
     @property
     def not_modified(self) -> bool:
@@ -122,6 +123,7 @@ class Fetcher:
                 last_modified=response.headers.get("last-modified"),
                 redirects=tuple(hops),
                 truncated=truncated,
+                headers={name.lower(): value for name, value in response.headers.items()},
             )
         raise FetchRefused(f"{url}: more than {MAX_REDIRECTS} redirects")
 

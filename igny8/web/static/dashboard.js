@@ -137,7 +137,7 @@ async function loadRuns() {
   const live = status.live;
   const box = document.getElementById("run-live");
   if (!live) { box.replaceChildren(); return; }
-  const label = live.state === "running" ? `Running: ${live.stage} ${live.done}/${live.total}` : `${live.state === "finished" ? "Finished" : "Stopped"}: ${live.message}`;
+  const label = live.state === "running" ? `Running: ${live.stage} ${live.done}/${live.total}` : `${{ finished: "Finished", failed: "Failed" }[live.state] || "Stopped"}: ${live.message}`;
   const bar = el("progress", { max: Math.max(1, live.total), value: live.done, "aria-label": "Pipeline progress" });
   box.replaceChildren(el("p", { class: live.state === "failed" ? "error" : "", id: "run-state", text: label }), ...(live.state === "running" ? [bar] : []));
   clearTimeout(polling);
