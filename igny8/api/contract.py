@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI
@@ -16,6 +17,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, BeforeValidator, Field
 from starlette.routing import compile_path
 
+from igny8.api.envelope import ApiError
 from igny8.catalog.loader import Catalog, CatalogError, load_catalog
 
 
@@ -187,9 +189,9 @@ def catalog_or_own_choices(schema: dict[str, Any]) -> None:
         branch["properties"]["sectors"]["items"] = {"anyOf": [catalog_enum, own]}
 
 
-def names_nothing_of_the_account(catalog: Catalog, industry: str, sectors: list[str], own: dict[str, str]) -> bool:
+def _names_nothing_of_the_account(catalog: Catalog, industry: str, sectors: list[str], own: dict[str, str]) -> bool:
     """Every sector is slug-shaped (the contract accepts it) yet one is neither a catalog sector of the industry
-    nor one of the account's own: a conflict with what the account has (409), not a malformed body (422)."""
+    nor one of the account's own."""
     if not all(re.fullmatch(OWN_SECTOR_SLUG, name) for name in sectors):
         return False
     try:
@@ -197,6 +199,21 @@ def names_nothing_of_the_account(catalog: Catalog, industry: str, sectors: list[
     except CatalogError:
         return False
     return any(name not in catalog_slugs and own.get(name) != industry for name in sectors)
+
+
+@contextmanager
+def unknown_sectors_conflict(
+    catalog: Catalog, industry: str, sectors: list[str], own: dict[str, str]
+) -> Iterator[None]:
+    """Around resolving a body's sectors: a slug that names nothing of the catalog or of the account is a conflict
+    with what the account has (409); a malformed name stays what the catalog says (422)."""
+    try:
+        yield
+    except CatalogError as exc:
+        if _names_nothing_of_the_account(catalog, industry, sectors, own):
+            choose = f"choose sectors of industry {industry}, or sectors the account has a template for"
+            raise ApiError(409, str(exc), {"sectors": [choose]}) from exc
+        raise
 
 
 def all_sectors(schema: dict[str, Any]) -> None:

@@ -11,11 +11,10 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from pydantic import ConfigDict, Field, ValidationError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from igny8.api.contract import JsonId, catalog_or_own_choices, error_responses, names_nothing_of_the_account
+from igny8.api.contract import JsonId, catalog_or_own_choices, error_responses, unknown_sectors_conflict
 from igny8.api.deps import ChatRunnerDep, PrincipalDep, RuntimeDep, reachable_site
 from igny8.api.envelope import ApiError, ok
 from igny8.catalog.build_request import resolve_sectors
-from igny8.catalog.loader import CatalogError
 from igny8.domain.business import BusinessDetails
 from igny8.domain.catalog import SiteType
 from igny8.domain.text import InputModel
@@ -113,13 +112,8 @@ def start_session(  # type: ignore[no-untyped-def]
 ):
     with runtime.database.connection() as conn:  # sectors outside the catalog with a template of the account's
         own = own_sector_industries(conn, account_id=principal.account_id)
-    try:
+    with unknown_sectors_conflict(runtime.catalog, body.industry, body.sectors, own):
         industry, sectors = resolve_sectors(runtime.catalog, body.industry, body.sectors, body.site_type, own=own)
-    except CatalogError as exc:
-        if names_nothing_of_the_account(runtime.catalog, body.industry, body.sectors, own):
-            choose = f"choose sectors of industry {body.industry}, or sectors the account has a template for"
-            raise ApiError(409, str(exc), {"sectors": [choose]}) from exc
-        raise
     site_id = body.site_id if body.site_id is not None else principal.site_id
     if site_id is not None:
         with runtime.database.connection() as conn:

@@ -12,7 +12,7 @@ from igny8.api.contract import (
     all_sectors,
     catalog_or_own_choices,
     error_responses,
-    names_nothing_of_the_account,
+    unknown_sectors_conflict,
 )
 from igny8.api.deps import AccountPrincipalDep, PrincipalDep, RuntimeDep, reachable_site
 from igny8.api.envelope import ApiError, ok
@@ -79,7 +79,7 @@ def list_sites_route(principal: PrincipalDep, request: Request, runtime: Runtime
 def create_site_route(body: SiteIn, principal: AccountPrincipalDep, request: Request, runtime: RuntimeDep):  # type: ignore[no-untyped-def]
     with runtime.database.connection() as conn:  # sectors outside the catalog with a template of the account's
         own = own_sector_industries(conn, account_id=principal.account_id)
-        try:
+        with unknown_sectors_conflict(runtime.catalog, body.industry, body.sectors, own):
             created = create_site_with_key(
                 conn,
                 runtime.catalog,
@@ -92,11 +92,6 @@ def create_site_route(body: SiteIn, principal: AccountPrincipalDep, request: Req
                 plan_limit_default=runtime.settings.default_plan,
                 own_sectors=own,
             )
-        except CatalogError as exc:
-            if names_nothing_of_the_account(runtime.catalog, body.industry, body.sectors, own):
-                choose = f"choose sectors of industry {body.industry}, or sectors the account has a template for"
-                raise ApiError(409, str(exc), {"sectors": [choose]}) from exc
-            raise
     return ok(
         request,
         {**site_json(created.site), "api_key": created.api_key},
